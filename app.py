@@ -1,0 +1,87 @@
+"""RewardBench Dashboard: the Dash app factory, the WSGI entry point and the command line.
+
+    python app.py [--host H] [--port P] [--data PATH]     development server
+    gunicorn app:server                                    production (settings from the environment)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from dash import Dash
+
+from components.callbacks import register_callbacks
+from components.config import DATA_ENV_VAR, Settings
+from components.layout import make_layout
+from components.loader import DataError, load_run
+
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+PROGRAM = "rewardbench-dashboard"
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """A new, independent dashboard app serving the run that ``settings`` points at."""
+    settings = settings or Settings.from_env()
+    frame = load_run(settings.data_path)
+    app = Dash(
+        __name__,
+        title="RewardBench Dashboard",
+        assets_folder=str(ASSETS_DIR),
+        health_endpoint="health",
+        update_title=None,
+    )
+    app.layout = make_layout(frame, run_name=settings.data_path.stem)
+    register_callbacks(app, frame)
+    return app
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description="Serve the RewardBench Dashboard: a reward model's RewardBench scores over training.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8050, help="port to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        metavar="PATH",
+        help=f"run file to show (default: ${DATA_ENV_VAR}, else the shipped run data/seed-run.csv)",
+    )
+    args = parser.parse_args(argv)
+    if not 0 < args.port < 65536:
+        parser.error(f"--port {args.port}: a port is a number from 1 to 65535")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    if args.data is not None:
+        settings = replace(settings, data_path=args.data)
+    try:
+        app = create_app(settings)
+    except DataError as error:
+        sys.exit(f"{PROGRAM}: {error}")
+    app.run(host=args.host, port=args.port, debug=False)
+
+
+def _create_app_or_exit() -> Dash:
+    # One line naming the file and the problem, not a traceback; gunicorn.conf.py preloads the app so
+    # this stops the whole server instead of a worker that would be restarted forever.
+    try:
+        return create_app()
+    except DataError as error:
+        raise SystemExit(f"{PROGRAM}: {error}") from None
+
+
+if __name__ == "__main__":
+    main()
+else:
+    app = _create_app_or_exit()
+    server = app.server

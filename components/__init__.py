@@ -1,0 +1,1 @@
+"""RewardBench Dashboard: the application package (data flows loader -> figures -> layout)."""
