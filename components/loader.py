@@ -76,6 +76,8 @@ def _parse_table(path: Path, text: str) -> tuple[pd.DataFrame, list[int]]:
     except pd.errors.ParserError as error:
         raise DataError(f"{path}: {_describe_parser_error(str(error))}") from None
     table.columns = [str(column).strip() for column in table.columns]
+    if len(table.columns) == 1 and re.search(r"[;|]", table.columns[0]):
+        raise DataError(f"{path} line 1: columns must be separated by commas (or tabs); found '{table.columns[0]}'")
     return table, line_numbers
 
 

@@ -1,0 +1,107 @@
+"""Helpers shared by the serving tests, the browser tests and scripts/screenshot.py.
+
+Servers bind 127.0.0.1 on a free port and are always stopped, by the PID we started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED_RUN = REPO / "data" / "seed-run.csv"
+BIN_DIR = Path(sys.executable).parent
+
+# Flags that keep headless Chromium off the network and quick to start on this kind of machine.
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """The system Chromium (never a downloaded one): $CHROMIUM_PATH, else chromium on PATH."""
+    candidates = [os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), shutil.which("chromium-browser")]
+    return next((c for c in candidates if c and Path(c).exists()), None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def gunicorn_command(port: int, workers: int = 1) -> list[str]:
+    return [
+        str(BIN_DIR / "gunicorn"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--no-control-socket",
+        "app:server",
+    ]
+
+
+def app_command(port: int, *extra: str) -> list[str]:
+    return [sys.executable, str(REPO / "app.py"), "--port", str(port), *extra]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def running_server(command: list[str], port: int, env: dict[str, str] | None = None, timeout: float = 60):
+    """Start ``command`` (which must serve on ``port``), wait until /health answers, yield its base URL."""
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output.seek(0)
+                    raise RuntimeError(f"server did not start: {command}\n{output.read().decode(errors='replace')}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server we started (and the workers it forked) by its PID."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
