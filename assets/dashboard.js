@@ -81,6 +81,14 @@
     return [shown, patch.build()];
   }
 
+  // Dash's slider number boxes apply a typed value only when they lose focus; Enter should apply it too.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target.classList && target.classList.contains("dash-range-slider-input")) {
+      target.blur();
+    }
+  });
+
   // Extend the object in place: dash-renderer keeps its own reference to it.
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.rewardbench = { toggleMetrics: toggleMetrics };
