@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from components import ids
 from components.figures import METRIC_COLOURS, build_figure
-from components.metrics import in_metric_order
+from components.metrics import main_metrics
 from components.zoom import padded, step_bounds
 
 GRAPH_CONFIG = {
@@ -107,7 +107,7 @@ def create_range_control(frame: pd.DataFrame) -> html.Fieldset:
 
 
 def make_layout(frame: pd.DataFrame, run_name: str) -> html.Div:
-    metrics = in_metric_order(frame["metric"].unique())
+    metrics = main_metrics(frame["metric"].unique())
     figure = build_figure(
         frame, title=chart_title(run_name), visible_metrics=metrics, x_range=padded(step_bounds(frame))
     )

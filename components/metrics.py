@@ -1,35 +1,74 @@
-"""The RewardBench metrics the dashboard plots, in the chart's legend order."""
+"""Metric names: the spellings accepted in files, the names shown, and the order they are shown in.
+
+RewardBench (v1) metrics keep their leaderboard names; RewardBench 2 metrics carry an "RB2" prefix so that,
+say, v1 Safety and v2 Safety are never mixed on one line.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-SECTIONS: tuple[str, ...] = ("Chat", "Chat Hard", "Safety", "Reasoning")
+from components.scoring import PRIOR_SET_SUBSETS, PRIOR_SETS, RB2_CATEGORIES, SECTIONS, SUBSET_WEIGHTS
+
 OVERALL = "Overall"
 METRICS: tuple[str, ...] = (*SECTIONS, OVERALL)
+RB2_SCORE = "RB2 Score"
+RB2_METRICS: tuple[str, ...] = (*(f"RB2 {category}" for category in RB2_CATEGORIES), RB2_SCORE)
+MAIN_METRICS: tuple[str, ...] = (*METRICS, PRIOR_SETS, *RB2_METRICS)
 
-# Spellings seen in training logs, compared after lower-casing and dropping separators.
-_ALIASES = {
+# Which section (or Prior Sets) each subset belongs to, in the reference order.
+SUBSET_PARENT: dict[str, str] = {
+    **{subset: section for section, weights in SUBSET_WEIGHTS.items() for subset in weights},
+    **{subset: PRIOR_SETS for subset in PRIOR_SET_SUBSETS},
+}
+DETAIL_PARENTS: tuple[str, ...] = (*SECTIONS, PRIOR_SETS)
+
+
+def squash(name: str) -> str:
+    """A name compared loosely: lower case, without spaces, underscores or hyphens."""
+    return re.sub(r"[\s_\-]+", "", str(name)).lower()
+
+
+_ALIASES: dict[str, str] = {
     "chat": "Chat",
     "chathard": "Chat Hard",
     "safety": "Safety",
     "reasoning": "Reasoning",
-    "overall": "Overall",
-    "score": "Overall",
-    "overallscore": "Overall",
+    "overall": OVERALL,
+    "score": OVERALL,
+    "overallscore": OVERALL,
+    "priorsets": PRIOR_SETS,
+    **{squash(subset): subset for subset in SUBSET_PARENT},
+    **{squash(metric): metric for metric in RB2_METRICS},
 }
-
-
-def _squash(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name).lower()
+_RB2_CATEGORY_ALIASES: dict[str, str] = {squash(category): category for category in RB2_CATEGORIES}
 
 
 def canonical_metric(name: str) -> str | None:
-    """The metric a column name stands for ("chat_hard" -> "Chat Hard"), or None if it is none."""
-    return _ALIASES.get(_squash(name))
+    """The metric a column or key names ("chat_hard" -> "Chat Hard", "RB2_focus" -> "RB2 Focus"), or None."""
+    return _ALIASES.get(squash(name))
 
 
-def in_metric_order(metrics) -> list[str]:
-    """Known metrics from ``metrics`` in legend order, duplicates and unknown names dropped."""
-    wanted = set(metrics or ())
-    return [metric for metric in METRICS if metric in wanted]
+def rb2_category(name: str) -> str | None:
+    """The RewardBench 2 category a result-file key names ("precise_if" -> "Precise IF"), or None."""
+    return _RB2_CATEGORY_ALIASES.get(squash(name))
+
+
+def main_metrics(names: Iterable[str]) -> list[str]:
+    """The headline metrics among ``names`` (no subsets), in display order."""
+    wanted = set(names or ())
+    return [metric for metric in MAIN_METRICS if metric in wanted]
+
+
+def subsets_of(parent: str, names: Iterable[str]) -> list[str]:
+    """The subsets of a section (or of Prior Sets) among ``names``, in reference order."""
+    wanted = set(names or ())
+    return [subset for subset, owner in SUBSET_PARENT.items() if owner == parent and subset in wanted]
+
+
+_DISPLAY_ORDER = {name: index for index, name in enumerate((*MAIN_METRICS, *SUBSET_PARENT))}
+
+
+def metric_sort_key(metric: str) -> int:
+    return _DISPLAY_ORDER.get(metric, len(_DISPLAY_ORDER))

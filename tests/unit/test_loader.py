@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from components.loader import TIDY_COLUMNS, DataError, load_run
+from components.loader import TIDY_COLUMNS, DataError, load_run, read_file
 from tests.support import SHIPPED_RUN
 
 
@@ -66,10 +66,16 @@ def test_missing_values_are_gaps_not_zeros(tmp_path):
     assert chat[0] == 80.0 and math.isnan(chat[25]) and math.isnan(chat[50])
 
 
-def test_steps_are_sorted_and_a_repeated_step_keeps_its_last_row(tmp_path, caplog):
-    frame = load_run(write(tmp_path, "step,Chat\n50,82\n0,80\n50,83\n25,81\n"))
+def test_steps_are_sorted_and_a_repeated_step_keeps_its_last_row_and_says_so(tmp_path):
+    frame, notes = read_file(write(tmp_path, "step,Chat\n50,82\n0,80\n50,83\n25,81\n"))
     assert list(series(frame, "Chat").items()) == [(0, 80.0), (25, 81.0), (50, 83.0)]
-    assert "step(s) [50] appear more than once" in caplog.text
+    assert notes == [f"{tmp_path / 'run.csv'}: step(s) 50 appear more than once; the last row of each is kept"]
+
+
+def test_unknown_columns_are_ignored_with_a_note_and_the_run_still_loads(tmp_path):
+    frame, notes = read_file(write(tmp_path, "step,Chat,Helpfulness,epoch\n0,80,70,0.1\n"))
+    assert set(frame["metric"]) == {"Chat"}
+    assert notes == [f"{tmp_path / 'run.csv'} line 1: column 'Helpfulness' is not a RewardBench metric; ignored"]
 
 
 def test_blank_lines_do_not_shift_reported_line_numbers(tmp_path):
@@ -94,10 +100,11 @@ def test_blank_lines_do_not_shift_reported_line_numbers(tmp_path):
         ("step,Chat\n0,80\n,81\n", r"line 3: column step: '' is empty"),
         ("step,Chat\n0,80\n1e30,81\n", r"line 3: column step: '1e30' is too large"),
         ("step,Chat\n0,80\n25,81,99\n", r"run\.csv: line 3: 3 fields where the header has 2"),
-        ("step,Chat,Helpfulness\n0,80,70\n", r"line 1: column 'Helpfulness' is not a RewardBench metric"),
         ("step,Chat,chat\n0,80,70\n", r"line 1: columns 'Chat' and 'chat' both name Chat"),
         ("epoch,Chat\n0,80\n", r"line 1: no step column"),
-        ("step\n0\n25\n", r"line 1: no metric columns"),
+        ("step\n0\n25\n", r"line 1: no RewardBench metric columns"),
+        ("step,Helpfulness\n0,80\n", r"line 1: no RewardBench metric columns"),
+        ("step,Chat,Safety\n0,80,70\n25,81\n50,82,72\n", r"line 3: 2 fields where the header has 3"),
         ("step;Chat;Safety\n0;80;70\n", r"line 1: columns must be separated by commas"),
     ],
 )
