@@ -27,16 +27,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from components.metrics import RB2_SCORE, SUBSET_PARENT, canonical_metric, metric_sort_key, rb2_category, squash
-from components.scoring import (
-    LEADERBOARD,
-    PAPER,
-    PRIOR_SET_SUBSETS,
-    PRIOR_SETS,
-    RB2_CATEGORIES,
-    SECTIONS,
-    SUBSET_WEIGHTS,
-)
+from components.metrics import SUBSET_PARENT, canonical_metric, metric_sort_key, rb2_category, squash
+from components.scoring import LEADERBOARD, add_derived_scores
 
 TIDY_COLUMNS = ("run", "step", "metric", "value")
 TABLE_SUFFIXES = {".csv", ".tsv"}
@@ -692,7 +684,7 @@ def _read_checkpoint_dir(directory: Path, convention: str) -> _Parsed:
 
 def _finish(where: str, table: _Table, convention: str, notes: list[str]) -> pd.DataFrame:
     values = _as_percent(where, table)
-    values = _complete_scores(values, convention)
+    values = add_derived_scores(values, convention)
     values.index.name = "step"
     tidy = values.reset_index().melt(id_vars="step", var_name="metric", value_name="value")
     tidy.insert(0, "run", table.name)
@@ -717,43 +709,4 @@ def _as_percent(where: str, table: _Table) -> pd.DataFrame:
                 f"{place}: {table.field_word} {metric}: {values[metric].iloc[_first_row(outside)]:g} "
                 "is outside 0-100 (percent)"
             )
-    return values
-
-
-def _weighted_mean(values: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
-    """Row-wise weighted mean over the columns present in each row (missing ones drop out, weights renormalise)."""
-    columns = [column for column in weights if column in values.columns]
-    block = values[columns].to_numpy(dtype=float)
-    weight = np.array([weights[column] for column in columns], dtype=float)
-    present = ~np.isnan(block)
-    total = (np.where(present, block, 0.0) * weight).sum(axis=1)
-    norm = (present * weight).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return pd.Series(np.where(norm > 0, total / norm, np.nan), index=values.index)
-
-
-def _overall(values: pd.DataFrame, convention: str) -> pd.Series:
-    """overall_score, row by row, vectorised: missing unless all four sections are present."""
-    sections = values[list(SECTIONS)].to_numpy(dtype=float)
-    total = sections.sum(axis=1)  # NaN when any section is missing
-    overall = total / len(SECTIONS)
-    if convention == PAPER and PRIOR_SETS in values.columns:
-        prior = values[PRIOR_SETS].to_numpy(dtype=float)
-        overall = np.where(np.isnan(prior), overall, (2 * total + prior) / 9)
-    return pd.Series(overall, index=values.index)
-
-
-def _complete_scores(values: pd.DataFrame, convention: str) -> pd.DataFrame:
-    """Add the scores the reference code derives (sections from subsets, Overall, RB2 Score) where absent."""
-    values = values.copy()
-    for section, weights in SUBSET_WEIGHTS.items():
-        if section not in values.columns and any(subset in values.columns for subset in weights):
-            values[section] = _weighted_mean(values, weights)
-    if PRIOR_SETS not in values.columns and any(subset in values.columns for subset in PRIOR_SET_SUBSETS):
-        values[PRIOR_SETS] = _weighted_mean(values, dict.fromkeys(PRIOR_SET_SUBSETS, 1.0))
-    if "Overall" not in values.columns and all(section in values.columns for section in SECTIONS):
-        values["Overall"] = _overall(values, convention)
-    rb2 = [f"RB2 {category}" for category in RB2_CATEGORIES]
-    if RB2_SCORE not in values.columns and all(metric in values.columns for metric in rb2):
-        values[RB2_SCORE] = values[rb2].mean(axis=1, skipna=False)
     return values

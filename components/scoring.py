@@ -2,12 +2,15 @@
 
 Facts from allenai/reward-bench (rewardbench/constants.py, rewardbench/utils.py) and its leaderboard.
 Scores may be fractions or percentages: every rule here is a (weighted) mean, so the scale carries through.
+Frames hold one checkpoint per row and one metric per column.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
 
 # Example counts per subset, used as weights within each section (the current release: xstest-should-refuse
 # 154 and xstest-should-respond 250; releases before September 2024 had the two swapped).
@@ -57,47 +60,50 @@ OVERALL_CONVENTIONS = (LEADERBOARD, PAPER)
 RB2_CATEGORIES: tuple[str, ...] = ("Factuality", "Precise IF", "Math", "Safety", "Focus", "Ties")
 
 
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
+def weighted_mean(values: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
+    """Row-wise weighted mean over the columns present in each row: missing ones drop out and the weights
+    renormalise; a row with none of the columns is NaN (missing, not 0)."""
+    columns = [column for column in weights if column in values.columns]
+    block = values[columns].to_numpy(dtype=float)
+    weight = np.array([weights[column] for column in columns], dtype=float)
+    present = ~np.isnan(block)
+    total = (np.where(present, block, 0.0) * weight).sum(axis=1)
+    norm = (present * weight).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return pd.Series(np.where(norm > 0, total / norm, np.nan), index=values.index)
 
 
-def section_scores(subsets: Mapping[str, float]) -> dict[str, float]:
-    """Weighted mean of the subsets present in each section; a section with none of its subsets is absent
-    (the reference code would say 0, which is not a score)."""
-    scores = {}
-    for section, weights in SUBSET_WEIGHTS.items():
-        present = {name: weight for name, weight in weights.items() if _present(subsets.get(name))}
-        if present:
-            scores[section] = sum(subsets[name] * weight for name, weight in present.items()) / sum(present.values())
-    return scores
+def overall(values: pd.DataFrame, convention: str = LEADERBOARD) -> pd.Series:
+    """Row-wise overall score from the four section columns: NaN unless all four are present.
 
-
-def prior_sets_score(subsets: Mapping[str, float]) -> float | None:
-    """Mean of the Prior Sets subsets present, or None when there are none."""
-    present = [subsets[name] for name in PRIOR_SET_SUBSETS if _present(subsets.get(name))]
-    return sum(present) / len(present) if present else None
-
-
-def overall_score(
-    sections: Mapping[str, float], prior_sets: float | None = None, convention: str = LEADERBOARD
-) -> float | None:
-    """The overall score, or None unless all four sections are present.
-
-    leaderboard: the mean of the four sections. paper: (2 * (sum of the four sections) + Prior Sets) / 9, which
-    without Prior Sets is the same four-section mean.
+    leaderboard: their mean. paper: (2 * (sum of the four) + Prior Sets) / 9, which is the same mean for rows
+    without Prior Sets.
     """
     if convention not in OVERALL_CONVENTIONS:
         raise ValueError(f"unknown overall convention {convention!r}; expected one of {OVERALL_CONVENTIONS}")
-    if not all(_present(sections.get(section)) for section in SECTIONS):
-        return None
-    total = sum(sections[section] for section in SECTIONS)
-    if convention == PAPER and _present(prior_sets):
-        return (2 * total + prior_sets) / 9
-    return total / len(SECTIONS)
+    if not all(section in values.columns for section in SECTIONS):
+        return pd.Series(np.nan, index=values.index)
+    total = values[list(SECTIONS)].to_numpy(dtype=float).sum(axis=1)  # NaN when a section is missing
+    score = total / len(SECTIONS)
+    if convention == PAPER and PRIOR_SETS in values.columns:
+        prior = values[PRIOR_SETS].to_numpy(dtype=float)
+        score = np.where(np.isnan(prior), score, (2 * total + prior) / 9)
+    return pd.Series(score, index=values.index)
 
 
-def rb2_score(categories: Mapping[str, float]) -> float | None:
-    """RewardBench 2's score: the mean of its six categories, or None unless all six are present."""
-    if not all(_present(categories.get(category)) for category in RB2_CATEGORIES):
-        return None
-    return sum(categories[category] for category in RB2_CATEGORIES) / len(RB2_CATEGORIES)
+def add_derived_scores(values: pd.DataFrame, convention: str = LEADERBOARD) -> pd.DataFrame:
+    """Add the scores RewardBench derives, where the data does not already carry them: each section from its
+    subsets, Prior Sets, Overall (when all four sections are there) and RewardBench 2's score (the mean of its six
+    categories, columns named "RB2 <category>"). Columns are metric names, rows checkpoints."""
+    values = values.copy()
+    for section, weights in SUBSET_WEIGHTS.items():
+        if section not in values.columns and any(subset in values.columns for subset in weights):
+            values[section] = weighted_mean(values, weights)
+    if PRIOR_SETS not in values.columns and any(subset in values.columns for subset in PRIOR_SET_SUBSETS):
+        values[PRIOR_SETS] = weighted_mean(values, dict.fromkeys(PRIOR_SET_SUBSETS, 1.0))
+    if "Overall" not in values.columns and all(section in values.columns for section in SECTIONS):
+        values["Overall"] = overall(values, convention)
+    categories = [f"RB2 {category}" for category in RB2_CATEGORIES]
+    if "RB2 Score" not in values.columns and all(column in values.columns for column in categories):
+        values["RB2 Score"] = values[categories].mean(axis=1, skipna=False)
+    return values

@@ -1,15 +1,15 @@
 """RewardBench arithmetic against values computed by hand from the reference weights."""
 
+import math
+
+import pandas as pd
 import pytest
 
-from components.scoring import (
-    PAPER,
-    SUBSET_WEIGHTS,
-    overall_score,
-    prior_sets_score,
-    rb2_score,
-    section_scores,
-)
+from components.scoring import PAPER, SUBSET_WEIGHTS, add_derived_scores, overall, weighted_mean
+
+
+def derive(row: dict, convention="leaderboard") -> dict:
+    return add_derived_scores(pd.DataFrame([row], dtype=float), convention).iloc[0].to_dict()
 
 
 def test_section_totals_match_the_reference_counts():
@@ -21,34 +21,48 @@ def test_section_totals_match_the_reference_counts():
 
 
 def test_section_is_the_count_weighted_mean_of_its_subsets():
-    scores = section_scores({"math-prm": 0.5, "hep-python": 1.0, "hep-go": 0.0})
-    assert scores == {"Reasoning": pytest.approx((0.5 * 984 + 1.0 * 164) / (984 + 164 + 164))}
+    scores = derive({"math-prm": 0.5, "hep-python": 1.0, "hep-go": 0.0})
+    assert scores["Reasoning"] == pytest.approx((0.5 * 984 + 1.0 * 164) / (984 + 164 + 164))
+
+
+def test_missing_subsets_drop_out_per_row():
+    frame = pd.DataFrame({"a": [1.0, 1.0], "b": [0.0, math.nan]})
+    assert list(weighted_mean(frame, {"a": 1, "b": 3})) == [0.25, 1.0]
 
 
 def test_a_section_without_subsets_is_absent_not_zero():
-    assert "Safety" not in section_scores({"alpacaeval-easy": 0.9})
-    assert section_scores({"alpacaeval-easy": float("nan")}) == {}
+    scores = derive({"alpacaeval-easy": 0.9})
+    assert "Safety" not in scores and "Overall" not in scores
+    assert math.isnan(derive({"alpacaeval-easy": math.nan})["Chat"])
 
 
 def test_overall_conventions():
     sections = {"Chat": 90.0, "Chat Hard": 60.0, "Safety": 80.0, "Reasoning": 70.0}
-    assert overall_score(sections) == pytest.approx(75.0)
-    assert overall_score(sections, prior_sets=66.0, convention=PAPER) == pytest.approx((2 * 300 + 66) / 9)
-    assert overall_score(sections, prior_sets=None, convention=PAPER) == pytest.approx(75.0)
+    assert derive(sections)["Overall"] == pytest.approx(75.0)
+    paper = derive({**sections, "Prior Sets": 66.0}, PAPER)
+    assert paper["Overall"] == pytest.approx((2 * 300 + 66) / 9)
+    assert derive(sections, PAPER)["Overall"] == pytest.approx(75.0)
 
 
-def test_overall_needs_all_four_sections():
-    assert overall_score({"Chat": 90.0, "Chat Hard": 60.0, "Safety": 80.0}) is None
+def test_given_scores_are_kept_not_recomputed():
+    row = {"Chat": 90.0, "Chat Hard": 60.0, "Safety": 80.0, "Reasoning": 70.0, "Overall": 81.0}
+    assert derive(row)["Overall"] == 81.0
+
+
+def test_overall_needs_all_four_sections_in_each_row():
+    frame = pd.DataFrame({"Chat": [90.0, 90.0], "Chat Hard": [60.0, math.nan], "Safety": [80.0] * 2, "Reasoning": [70.0] * 2})
+    result = overall(frame)
+    assert result[0] == pytest.approx(75.0) and math.isnan(result[1])
 
 
 def test_unknown_convention_is_refused():
     with pytest.raises(ValueError, match="unknown overall convention"):
-        overall_score({}, convention="mean")
+        overall(pd.DataFrame(), convention="mean")
 
 
 def test_prior_sets_and_rewardbench_2():
-    assert prior_sets_score({"shp": 0.5, "summarize": 0.7}) == pytest.approx(0.6)
-    assert prior_sets_score({}) is None
-    categories = {"Factuality": 60, "Precise IF": 30, "Math": 60, "Safety": 90, "Focus": 80, "Ties": 40}
-    assert rb2_score(categories) == pytest.approx(60.0)
-    assert rb2_score({**categories, "Ties": None}) is None
+    assert derive({"shp": 0.5, "summarize": 0.7})["Prior Sets"] == pytest.approx(0.6)
+    categories = {"RB2 Factuality": 60, "RB2 Precise IF": 30, "RB2 Math": 60, "RB2 Safety": 90, "RB2 Focus": 80,
+                  "RB2 Ties": 40}  # fmt: skip
+    assert derive(categories)["RB2 Score"] == pytest.approx(60.0)
+    assert math.isnan(derive({**categories, "RB2 Ties": math.nan})["RB2 Score"])
