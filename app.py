@@ -1,7 +1,7 @@
 """RewardBench Dashboard: the Dash app factory, the WSGI entry point and the command line.
 
-    python app.py [--host H] [--port P] [--data PATH]     development server
-    gunicorn app:server                                    production (settings from the environment)
+python app.py [--host H] [--port P] [--data PATH]     development server
+gunicorn app:server                                    production (settings from the environment)
 """
 
 from __future__ import annotations

@@ -303,7 +303,9 @@ def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
         for run in names:
             owner.setdefault(run, index)
         if clashing:
-            notes.extend(f"run name '{run}' comes from more than one file; renamed '{run} ({index + 1})'" for run in clashing)
+            notes.extend(
+                f"run name '{run}' comes from more than one file; renamed '{run} ({index + 1})'" for run in clashing
+            )
             part = part.assign(run=part["run"].where(~part["run"].isin(clashing), part["run"] + f" ({index + 1})"))
         parts.append(part)
     return (pd.concat(parts, ignore_index=True) if parts else empty_frame()), notes
@@ -488,7 +490,7 @@ def _deduplicate(where: str, name: str, values: pd.DataFrame, row_lines: np.ndar
         notes.append(f"{where}: step(s) {listed} appear more than once; the last row of each is kept")
     keep = ~repeated
     values = values[keep]
-    lines = dict(zip(steps[keep].tolist(), row_lines[keep].tolist()))
+    lines = dict(zip(steps[keep].tolist(), row_lines[keep].tolist(), strict=False))
     return _Table(name=name, values=values.sort_index(kind="stable"), line_of_step=lines)
 
 
@@ -548,7 +550,7 @@ def _records_table(where: str, name: str, records: list[tuple[int, object]], not
             raise DataError(f"{place}: expected a JSON object, found {_json_kind(record)}")
         step_key = _step_column(record)
         if step_key is None:
-            raise DataError(f"{place}: no \"step\" key")
+            raise DataError(f'{place}: no "step" key')
         steps.append(_json_step(place, step_key, record[step_key]))
         flat = {**record, **record["extra_results"]} if isinstance(record.get("extra_results"), dict) else record
         row = {}
@@ -577,19 +579,19 @@ def _json_number(place: str, key: str, value) -> float:
     if value is None:
         return math.nan
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DataError(f"{place}: key \"{key}\": {json.dumps(value)[:40]} is not a number")
+        raise DataError(f'{place}: key "{key}": {json.dumps(value)[:40]} is not a number')
     number = float(value)
     if not math.isfinite(number):
-        raise DataError(f"{place}: key \"{key}\": {value} is not a finite number")
+        raise DataError(f'{place}: key "{key}": {value} is not a finite number')
     return number
 
 
 def _json_step(place: str, key: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DataError(f"{place}: key \"{key}\": {json.dumps(value)[:40]} is not a number")
+        raise DataError(f'{place}: key "{key}": {json.dumps(value)[:40]} is not a number')
     problem = _step_problem(float(value))
     if problem:
-        raise DataError(f"{place}: key \"{key}\": {value} {problem}")
+        raise DataError(f'{place}: key "{key}": {value} {problem}')
     return int(value)
 
 
@@ -598,7 +600,9 @@ def _step_of_result(where: str, document: dict, fallback: int | None) -> int:
     if step_key is not None:
         return _json_step(where, step_key, document[step_key])
     if fallback is None:
-        raise DataError(f"{where}: cannot tell the checkpoint's step; name the file after it (step_400.json) or add a \"step\" key")
+        raise DataError(
+            f'{where}: cannot tell the checkpoint\'s step; name the file after it (step_400.json) or add a "step" key'
+        )
     return fallback
 
 
@@ -606,7 +610,7 @@ def _result_scores(where: str, document: dict) -> dict[str, float]:
     """Subset (v1) or category (v2) scores from one RewardBench result file, by metric name."""
     extra = document.get("extra_results")
     if extra is not None and not isinstance(extra, dict):
-        raise DataError(f"{where}: key \"extra_results\": expected an object, found {_json_kind(extra)}")
+        raise DataError(f'{where}: key "extra_results": expected an object, found {_json_kind(extra)}')
     source = extra if isinstance(extra, dict) else document
     if _RB2_ONLY & {squash(key) for key in source}:
         scores = {}
@@ -616,7 +620,9 @@ def _result_scores(where: str, document: dict) -> dict[str, float]:
                 scores[f"RB2 {category}"] = _json_number(where, key, value)
         return scores
     subsets = {squash(subset): subset for subset in SUBSET_PARENT}
-    scores = {subsets[squash(key)]: _json_number(where, key, value) for key, value in source.items() if squash(key) in subsets}
+    scores = {
+        subsets[squash(key)]: _json_number(where, key, value) for key, value in source.items() if squash(key) in subsets
+    }
     if not scores:
         raise DataError(
             f"{where}: no RewardBench scores (expected subset keys such as alpacaeval-easy, an extra_results "

@@ -1,6 +1,6 @@
 """Make the README's screenshot: start the app on the shipped run, open it in headless Chromium, save a PNG.
 
-    python scripts/screenshot.py [--out docs/screenshot.png] [--width 1366] [--height 860]
+python scripts/screenshot.py [--out docs/screenshot.png] [--width 1366] [--height 860]
 """
 
 from __future__ import annotations

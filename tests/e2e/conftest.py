@@ -38,9 +38,7 @@ def page(browser, server_url):
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(server_url)
-    page.wait_for_function(
-        "() => document.querySelectorAll('#rewardbench-chart .scatterlayer .trace').length > 0"
-    )
+    page.wait_for_function("() => document.querySelectorAll('#rewardbench-chart .scatterlayer .trace').length > 0")
     yield page
     context.close()
     assert errors == [], f"the browser console logged errors: {errors}"

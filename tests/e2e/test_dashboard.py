@@ -47,8 +47,12 @@ def zoom_with_slider(page, low, high):
         box = page.locator(f"#step-range .dash-range-slider-{selector}-input")
         box.fill(str(value))
         box.press("Enter")
-    wait_until(page, "Math.abs(gd._fullLayout.xaxis.range[0] - arg[0]) < 15 && "
-               "Math.abs(gd._fullLayout.xaxis.range[1] - arg[1]) < 15", [low, high])
+    wait_until(
+        page,
+        "Math.abs(gd._fullLayout.xaxis.range[0] - arg[0]) < 15 && "
+        "Math.abs(gd._fullLayout.xaxis.range[1] - arg[1]) < 15",
+        [low, high],
+    )
 
 
 def test_the_chart_draws_five_metric_lines_with_titles(page):
@@ -145,8 +149,13 @@ def hover_label(page, step):
 def test_hovering_a_step_shows_every_visible_value_in_one_label(page):
     text = hover_label(page, 350)
     assert "Step 350" in text
-    for metric, value in [("Chat", "91.1%"), ("Chat Hard", "75.0%"), ("Safety", "78.8%"),
-                          ("Reasoning", "88.9%"), ("Overall", "86.4%")]:
+    for metric, value in [
+        ("Chat", "91.1%"),
+        ("Chat Hard", "75.0%"),
+        ("Safety", "78.8%"),
+        ("Reasoning", "88.9%"),
+        ("Overall", "86.4%"),
+    ]:
         assert re.search(rf"{metric}\s*:\s*{re.escape(value)}", text), (metric, text)
 
     page.get_by_label("Chat Hard").uncheck()

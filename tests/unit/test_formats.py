@@ -17,7 +17,7 @@ BAD = FIXTURES / "bad"
 
 def values(frame, run, metric):
     rows = frame[(frame["run"] == run) & (frame["metric"] == metric)]
-    return dict(zip(rows["step"], rows["value"]))
+    return dict(zip(rows["step"], rows["value"], strict=False))
 
 
 @pytest.fixture(scope="module")
@@ -122,13 +122,13 @@ def test_paper_convention_counts_prior_sets(tmp_path):
 
 BAD_CASES = {
     "empty.csv": "empty.csv: the file is empty",
-    "wrong-delimiter.csv": "wrong-delimiter.csv line 1: columns must be separated by commas (or tabs); found 'step;Chat;Safety'",
+    "wrong-delimiter.csv": "wrong-delimiter.csv line 1: columns must be separated by commas (or tabs); found 'step;Chat;Safety'",  # noqa: E501
     "not-utf8.csv": "not-utf8.csv line 3: not UTF-8 text (byte 0xff)",
     "huge-number.csv": "huge-number.csv line 3: column Chat: '1e400' is not a finite number",
     "negative-step.csv": "negative-step.csv line 3: column step: '-25' is negative; steps count up from 0",
     "fractional-step.csv": "fractional-step.csv line 3: column step: '12.5' is not a whole number of steps",
     "above-100.csv": "above-100.csv line 3: column Chat: 123.5 is outside 0-100 (percent)",
-    "unknown-metrics.csv": "unknown-metrics.csv line 1: no RewardBench metric columns (such as Chat, Chat Hard, Safety, Overall)",
+    "unknown-metrics.csv": "unknown-metrics.csv line 1: no RewardBench metric columns (such as Chat, Chat Hard, Safety, Overall)",  # noqa: E501
     "not-a-number.csv": "not-a-number.csv line 3: column Chat: 'abc' is not a number",
     "ragged.csv": "ragged.csv: line 3: 4 fields where the header has 3",
     "array-line.jsonl": "array-line.jsonl line 2: expected a JSON object, found an array",
@@ -143,7 +143,7 @@ BAD_CASES = {
 def test_each_bad_file_says_where_and_what(name):
     with pytest.raises(DataError) as caught:
         read_file(BAD / name)
-    assert str(caught.value) == f"{BAD / name}{BAD_CASES[name][len(name):]}"
+    assert str(caught.value) == f"{BAD / name}{BAD_CASES[name][len(name) :]}"
 
 
 def test_every_bad_fixture_has_a_case():
@@ -204,7 +204,9 @@ def test_unchanged_files_are_not_parsed_again(tmp_path, monkeypatch):
     cache = ParseCache()
     first = load_path(tmp_path, cache=cache)
     calls = []
-    monkeypatch.setattr("components.loader.read_file", lambda *args: calls.append(args) or (_ for _ in ()).throw(AssertionError))
+    monkeypatch.setattr(
+        "components.loader.read_file", lambda *args: calls.append(args) or (_ for _ in ()).throw(AssertionError)
+    )
     second = load_path(tmp_path, cache=cache)
     assert calls == [] and second.frame.equals(first.frame)
 

@@ -16,7 +16,7 @@ def write(tmp_path, text, name="run.csv", encoding="utf-8"):
 
 def series(frame, metric):
     points = frame[frame["metric"] == metric]
-    return dict(zip(points["step"], points["value"]))
+    return dict(zip(points["step"], points["value"], strict=False))
 
 
 def test_shipped_run_loads_as_a_tidy_frame():

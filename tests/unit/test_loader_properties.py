@@ -61,7 +61,9 @@ def test_random_tables_never_escape_as_anything_but_a_data_error(header, rows, s
 
 json_value = st.recursive(
     st.one_of(st.none(), st.booleans(), st.floats(allow_nan=False), st.integers(), st.text(max_size=5)),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(COLUMN_NAMES), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(COLUMN_NAMES), children, max_size=4)
+    ),
     max_leaves=10,
 )
 
@@ -82,12 +84,12 @@ def test_random_json_lines_never_escape_as_anything_but_a_data_error(records):
     scores=st.lists(st.floats(min_value=0, max_value=100, allow_nan=False), min_size=20, max_size=20),
 )
 def test_valid_wide_tables_keep_every_value(steps, scores):
-    lines = ["step,Chat"] + [f"{step},{score!r}" for step, score in zip(steps, scores)]
+    lines = ["step,Chat"] + [f"{step},{score!r}" for step, score in zip(steps, scores, strict=False)]
     frame, _ = parse_bytes("run.csv", ("\n".join(lines) + "\n").encode())
     assert_valid(frame)
-    expected = {step: score for step, score in zip(steps, scores)}  # the last row of a repeated step wins
+    expected = {step: score for step, score in zip(steps, scores, strict=False)}  # the last row of a repeated step wins
     all_fractions = max(expected.values()) <= 1
-    got = dict(zip(frame["step"], frame["value"]))
+    got = dict(zip(frame["step"], frame["value"], strict=False))
     assert set(got) == set(expected)
     for step, score in expected.items():
         assert math.isclose(got[step], score * 100 if all_fractions else score, rel_tol=1e-9, abs_tol=1e-9)

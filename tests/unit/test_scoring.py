@@ -50,7 +50,9 @@ def test_given_scores_are_kept_not_recomputed():
 
 
 def test_overall_needs_all_four_sections_in_each_row():
-    frame = pd.DataFrame({"Chat": [90.0, 90.0], "Chat Hard": [60.0, math.nan], "Safety": [80.0] * 2, "Reasoning": [70.0] * 2})
+    frame = pd.DataFrame(
+        {"Chat": [90.0, 90.0], "Chat Hard": [60.0, math.nan], "Safety": [80.0] * 2, "Reasoning": [70.0] * 2}
+    )
     result = overall(frame)
     assert result[0] == pytest.approx(75.0) and math.isnan(result[1])
 

@@ -83,9 +83,7 @@ def test_reversed_range_is_put_in_order():
     assert plan.x_range == (100.0, 300.0)
 
 
-@pytest.mark.parametrize(
-    ("source", "relayout"), [("reset", None), ("chart", {"xaxis.autorange": True})]
-)
+@pytest.mark.parametrize(("source", "relayout"), [("reset", None), ("chart", {"xaxis.autorange": True})])
 def test_reset_and_double_click_return_to_the_full_range(source, relayout):
     plan = plan_zoom(source, [200, 300], relayout, (200, 300), BOUNDS)
     assert plan.slider_value == [0, 600]
