@@ -15,18 +15,25 @@ from pathlib import Path
 from dash import Dash
 
 from components.callbacks import register_callbacks
-from components.config import DATA_ENV_VAR, Settings
+from components.config import DATA_ENV_VAR, ConfigError, Settings
 from components.layout import make_layout
-from components.loader import DataError, load_run
+from components.loader import DataError, LoadResult, empty_frame
+from components.provider import DataProvider
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 PROGRAM = "rewardbench-dashboard"
+log = logging.getLogger(PROGRAM)
 
 
 def create_app(settings: Settings | None = None) -> Dash:
-    """A new, independent dashboard app serving the run that ``settings`` points at."""
+    """A new, independent dashboard app serving the runs that ``settings`` points at.
+
+    Raises DataError when the data path cannot be used at all (missing, or a single file that is broken).
+    """
     settings = settings or Settings.from_env()
-    frame = load_run(settings.data_path)
+    provider = DataProvider(settings)
+    for problem in provider.load().problems:
+        log.warning("%s", problem)
     app = Dash(
         __name__,
         title="RewardBench Dashboard",
@@ -34,8 +41,17 @@ def create_app(settings: Settings | None = None) -> Dash:
         health_endpoint="health",
         update_title=None,
     )
-    app.layout = make_layout(frame, run_name=settings.data_path.stem)
-    register_callbacks(app, frame)
+
+    def serve_layout():
+        # Each page load shows the runs as they are now (parsed files come from the provider's cache).
+        try:
+            result = provider.load()
+        except DataError as error:
+            result = LoadResult(frame=empty_frame(), problems=(str(error),))
+        return make_layout(result, settings, provider.signature())
+
+    app.layout = serve_layout
+    register_callbacks(app, provider)
     return app
 
 
@@ -50,7 +66,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--data",
         type=Path,
         metavar="PATH",
-        help=f"run file to show (default: ${DATA_ENV_VAR}, else the shipped run data/seed-run.csv)",
+        help=f"run file or directory of runs to show (default: ${DATA_ENV_VAR}, else the shipped run)",
     )
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
@@ -61,12 +77,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
-    if args.data is not None:
-        settings = replace(settings, data_path=args.data)
     try:
+        settings = Settings.from_env()
+        if args.data is not None:
+            settings = replace(settings, data_path=args.data)
         app = create_app(settings)
-    except DataError as error:
+    except (ConfigError, DataError) as error:
         sys.exit(f"{PROGRAM}: {error}")
     app.run(host=args.host, port=args.port, debug=False)
 
@@ -76,7 +92,7 @@ def _create_app_or_exit() -> Dash:
     # this stops the whole server instead of a worker that would be restarted forever.
     try:
         return create_app()
-    except DataError as error:
+    except (ConfigError, DataError) as error:
         raise SystemExit(f"{PROGRAM}: {error}") from None
 
 

@@ -1,36 +1,84 @@
-"""App wiring through app.server.test_client(): page, layout, health, and the zoom callback."""
+"""App wiring through app.server.test_client(): page, layout, health, and the callbacks' requests."""
 
+import base64
 import json
+import shutil
 
 import pytest
 
 from app import create_app
 from components import ids
 from components.config import Settings
-from tests.support import SHIPPED_RUN
+from tests.support import REPO, SHIPPED_RUN
 
-ZOOM_OUTPUT = f"..{ids.STEP_SLIDER}.value...{ids.CHART}.figure.."
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
+FIXTURE_RUNS = REPO / "tests" / "fixtures" / "runs"
 
 
-@pytest.fixture(scope="module")
-def client():
-    return create_app(Settings(data_path=SHIPPED_RUN)).server.test_client()
+class Dashboard:
+    """Calls the app's callbacks the way the browser does, by their output and named input values."""
+
+    def __init__(self, settings: Settings):
+        self.client = create_app(settings).server.test_client()
+        self.dependencies = self.client.get("/_dash-dependencies").get_json()
+
+    def call(self, output_prefix: str, changed: str, **values):
+        spec = next(d for d in self.dependencies if d["output"].startswith(output_prefix))
+        outputs = [
+            {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
+            for part in spec["output"].strip(".").split("...")
+        ]
+
+        def entries(items):
+            return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+
+        payload = {
+            "output": spec["output"],
+            "outputs": outputs if spec["output"].startswith("..") else outputs[0],
+            "inputs": entries(spec["inputs"]),
+            "state": entries(spec["state"]),
+            "changedPropIds": [changed],
+        }
+        return self.client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
 
 
-def zoom_request(client, changed, slider=(0, 600), relayout=None, reset_clicks=None, visible=ALL):
-    payload = {
-        "output": ZOOM_OUTPUT,
-        "outputs": [{"id": ids.STEP_SLIDER, "property": "value"}, {"id": ids.CHART, "property": "figure"}],
-        "inputs": [
-            {"id": ids.STEP_SLIDER, "property": "value", "value": list(slider)},
-            {"id": ids.CHART, "property": "relayoutData", "value": relayout},
-            {"id": ids.RESET_ZOOM_BUTTON, "property": "n_clicks", "value": reset_clicks},
-        ],
-        "state": [{"id": ids.METRIC_PICKER, "property": "value", "value": list(visible)}],
-        "changedPropIds": [changed],
+def layout_of(client) -> dict:
+    return client.get("/_dash-layout").get_json()
+
+
+def find_component(node, component_id):
+    """The layout component with ``component_id``, searched depth first."""
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == component_id:
+            return node
+        children = node.get("props", {}).get("children")
+        return find_component(children, component_id) if children is not None else None
+    if isinstance(node, list):
+        for child in node:
+            found = find_component(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def all_text(node) -> str:
+    return json.dumps(node, ensure_ascii=False)
+
+
+CHART_OUTPUT = f"..{ids.CHART}.figure...{ids.CHART_BOX}"
+
+
+def chart_call(dashboard, changed, runs=("seed-run",), slider=(0, 600), visible=ALL, **extra):
+    values = {
+        f"{ids.RUN_PICKER}.value": list(runs),
+        f"{ids.STEP_SLIDER}.value": list(slider),
+        f"{ids.STEP_SLIDER}.min": 0,
+        f"{ids.STEP_SLIDER}.max": 600,
+        f"{ids.METRIC_PICKER}.value": list(visible),
+        f"{ids.METRIC_PICKER}.options": list(ALL),
+        **extra,
     }
-    return client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
+    return dashboard.call(CHART_OUTPUT, changed, **values)
 
 
 def patch_operations(response):
@@ -39,29 +87,33 @@ def patch_operations(response):
     return {tuple(op["location"]): op["params"]["value"] for op in figure["operations"]}
 
 
-def test_page_and_health(client):
-    page = client.get("/")
+@pytest.fixture(scope="module")
+def dashboard():
+    return Dashboard(Settings(data_path=SHIPPED_RUN))
+
+
+def test_page_and_health(dashboard):
+    page = dashboard.client.get("/")
     assert page.status_code == 200
     assert b"<title>RewardBench Dashboard</title>" in page.data
-    health = client.get("/health")
-    assert health.status_code == 200
+    assert dashboard.client.get("/health").status_code == 200
 
 
-def test_layout_has_the_chart_and_its_controls(client):
-    layout = client.get("/_dash-layout").get_data(as_text=True)
-    for component_id in (ids.CHART, ids.METRIC_PICKER, ids.STEP_SLIDER, ids.RESET_ZOOM_BUTTON):
+def test_layout_has_the_chart_and_its_controls(dashboard):
+    layout = dashboard.client.get("/_dash-layout").get_data(as_text=True)
+    for component_id in (ids.CHART, ids.METRIC_PICKER, ids.STEP_SLIDER, ids.RESET_ZOOM_BUTTON, ids.RUN_PICKER,
+                         ids.UPLOAD, ids.LIVE_TOGGLE):  # fmt: skip
         assert f'"{component_id}"' in layout
     assert "RewardBench over training: seed-run" in layout
 
 
-def test_metric_toggling_runs_in_the_browser(client):
-    dependencies = client.get("/_dash-dependencies").get_json()
-    toggle = next(d for d in dependencies if d["output"].startswith(f"..{ids.METRIC_PICKER}.value"))
+def test_metric_toggling_runs_in_the_browser(dashboard):
+    toggle = next(d for d in dashboard.dependencies if d["output"].startswith(f"..{ids.METRIC_PICKER}.value"))
     assert toggle["clientside_function"] == {"namespace": "rewardbench", "function_name": "toggleMetrics"}
 
 
-def test_moving_the_slider_zooms_the_chart_and_fits_the_y_axis(client):
-    response = zoom_request(client, f"{ids.STEP_SLIDER}.value", slider=(300, 600), visible=["Chat", "Reasoning"])
+def test_moving_the_slider_zooms_the_chart_and_fits_the_y_axis(dashboard):
+    response = chart_call(dashboard, f"{ids.STEP_SLIDER}.value", slider=(300, 600), visible=["Chat", "Reasoning"])
     assert response.status_code == 200
     body = response.get_json()["response"]
     assert ids.STEP_SLIDER not in body  # the slider is already where the user put it
@@ -72,24 +124,24 @@ def test_moving_the_slider_zooms_the_chart_and_fits_the_y_axis(client):
     assert 86 < y_low < 88 and 93 < y_high < 94
 
 
-def test_box_zoom_on_the_chart_moves_the_slider(client):
+def test_box_zoom_on_the_chart_moves_the_slider(dashboard):
     relayout = {"xaxis.range[0]": 149.7, "xaxis.range[1]": 402.2}
-    response = zoom_request(client, f"{ids.CHART}.relayoutData", relayout=relayout)
+    response = chart_call(dashboard, f"{ids.CHART}.relayoutData", **{f"{ids.CHART}.relayoutData": relayout})
     assert response.get_json()["response"][ids.STEP_SLIDER]["value"] == [150, 402]
     assert patch_operations(response)[("layout", "xaxis", "range")] == [149.7, 402.2]
 
 
-def test_reset_returns_to_every_step(client):
-    response = zoom_request(client, f"{ids.RESET_ZOOM_BUTTON}.n_clicks", slider=(100, 200), reset_clicks=1)
+def test_reset_returns_to_every_step(dashboard):
+    response = chart_call(dashboard, f"{ids.RESET_ZOOM_BUTTON}.n_clicks", slider=(100, 200))
     assert response.get_json()["response"][ids.STEP_SLIDER]["value"] == [0, 600]
 
 
-def test_relayout_without_a_step_change_sends_nothing(client):
-    response = zoom_request(client, f"{ids.CHART}.relayoutData", relayout={"autosize": True})
+def test_relayout_without_a_step_change_sends_nothing(dashboard):
+    response = chart_call(dashboard, f"{ids.CHART}.relayoutData", **{f"{ids.CHART}.relayoutData": {"autosize": True}})
     assert response.status_code == 204
 
 
-def test_each_app_serves_its_own_run(tmp_path):
+def test_each_app_serves_its_own_runs(tmp_path):
     other = tmp_path / "other-run.csv"
     other.write_text("step,Chat,Safety\n0,70,60\n10,72,61\n")
     first = create_app(Settings(data_path=other)).server.test_client()
@@ -98,6 +150,59 @@ def test_each_app_serves_its_own_run(tmp_path):
     assert "other-run" not in second.get("/_dash-layout").get_data(as_text=True)
 
 
-def test_settings_read_the_data_path_from_the_environment(tmp_path):
-    assert Settings.from_env({}).data_path == SHIPPED_RUN
-    assert Settings.from_env({"REWARDBENCH_DATA": str(tmp_path / "x.csv")}).data_path == tmp_path / "x.csv"
+@pytest.fixture
+def runs_dashboard(tmp_path):
+    shutil.copytree(FIXTURE_RUNS, tmp_path / "runs")
+    shutil.copy(REPO / "tests" / "fixtures" / "bad" / "not-a-number.csv", tmp_path / "runs")
+    return Dashboard(Settings(data_path=tmp_path / "runs")), tmp_path / "runs"
+
+
+def test_a_directory_lists_every_run_and_every_unreadable_file(runs_dashboard):
+    dashboard, runs = runs_dashboard
+    layout = layout_of(dashboard.client)
+    picker = find_component(layout, ids.RUN_PICKER)["props"]
+    assert {"wide", "evals", "long-a", "rm-checkpoints", "rb2-run"} <= set(picker["value"])
+    problems = all_text(find_component(layout, ids.PROBLEMS))
+    assert f"{runs / 'not-a-number.csv'} line 3: column Chat: 'abc' is not a number" in problems
+
+
+def test_a_poll_with_nothing_changed_costs_an_empty_answer(runs_dashboard):
+    dashboard, runs = runs_dashboard
+    version = find_component(layout_of(dashboard.client), ids.DATA_VERSION)["props"]["data"]
+    unchanged = dashboard.call(f"{ids.DATA_VERSION}.data", f"{ids.POLL}.n_intervals",
+                               **{f"{ids.POLL}.n_intervals": 1, f"{ids.DATA_VERSION}.data": version})  # fmt: skip
+    assert unchanged.status_code == 204 and unchanged.data == b""
+    with (runs / "wide.csv").open("a") as handle:
+        handle.write("300,88.0,67.0,79.0,89.0,80.5\n")
+    changed = dashboard.call(f"{ids.DATA_VERSION}.data", f"{ids.POLL}.n_intervals",
+                             **{f"{ids.POLL}.n_intervals": 2, f"{ids.DATA_VERSION}.data": version})  # fmt: skip
+    assert changed.status_code == 200
+    assert changed.get_json()["response"][ids.DATA_VERSION]["data"] != version
+
+
+def test_an_upload_is_parsed_and_kept_in_the_browser(dashboard):
+    contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n0,80\n100,85\n").decode()
+    response = dashboard.call(f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents",
+                              **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "mine.csv",
+                                 f"{ids.RUN_PICKER}.options": ["seed-run"]})  # fmt: skip
+    body = response.get_json()["response"]
+    assert body[ids.UPLOADED_RUNS]["data"]["mine"]["value"] == [80.0, 85.0]
+    assert body[ids.UPLOAD_MESSAGE]["children"].startswith("Added mine (2 checkpoints)")
+
+
+def test_a_broken_upload_says_why_and_changes_nothing(dashboard):
+    contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n0,80\n100,abc\n").decode()
+    response = dashboard.call(f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents",
+                              **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "broken.csv"})  # fmt: skip
+    body = response.get_json()["response"]
+    assert ids.UPLOADED_RUNS not in body
+    assert body[ids.UPLOAD_MESSAGE]["children"] == "Not added: broken.csv line 3: column Chat: 'abc' is not a number"
+
+
+def test_an_upload_over_the_limit_is_refused(tmp_path):
+    dashboard = Dashboard(Settings(data_path=SHIPPED_RUN, upload_limit_mb=0.001))
+    contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n" + b"0,80\n" * 400).decode()
+    response = dashboard.call(f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents",
+                              **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "big.csv"})  # fmt: skip
+    message = response.get_json()["response"][ids.UPLOAD_MESSAGE]["children"]
+    assert message == "Not added: big.csv: 0.0 MB is over the upload limit of 0.001 MB"

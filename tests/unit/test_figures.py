@@ -1,15 +1,18 @@
-"""The chart a user sees: lines, colours, order, axes, hover format, visibility."""
+"""The charts a user sees: lines, colours, order, axes, hover format, visibility; and panels for many runs."""
 
 import math
 
+import pandas as pd
 import pytest
 
-from components.figures import METRIC_COLOURS, build_figure
-from components.layout import slider_marks
-from components.loader import load_run
+from components.figures import METRIC_COLOURS, build_figure, panel_domains, zoom_updates
+from components.loader import load_path, load_run
+from components.render import chart_state, slider_marks
+from components.view import View, make_view
 from tests.support import SHIPPED_RUN
 
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
+RUNS = SHIPPED_RUN.parents[1] / "tests" / "fixtures" / "runs"
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +20,14 @@ def frame():
     return load_run(SHIPPED_RUN)
 
 
+@pytest.fixture(scope="module")
+def many():
+    return load_path(RUNS).frame
+
+
 def make(frame, visible=ALL, x_range=(-12, 612)):
-    return build_figure(frame, title="RewardBench over training: seed-run", visible_metrics=visible, x_range=x_range)
+    view = make_view(frame, ["seed-run"])
+    return build_figure(frame, view, visible_metrics=visible, x_range=x_range, title="RewardBench: seed-run")
 
 
 def test_one_line_with_markers_per_metric_in_legend_order_and_chart_colours(frame):
@@ -61,18 +70,82 @@ def test_zoom_is_kept_across_updates_and_y_follows_the_data(frame):
 def test_missing_values_are_drawn_as_gaps(frame):
     gappy = frame.copy()
     gappy.loc[(gappy["metric"] == "Chat") & (gappy["step"] == 100), "value"] = math.nan
-    chat = build_figure(gappy, title="t", visible_metrics=ALL, x_range=(0, 600)).data[0]
+    chat = make(gappy).data[0]
     assert chat.y[4] is None and chat.connectgaps is False
 
 
 def test_metrics_missing_from_the_data_get_no_line(frame):
     only_two = frame[frame["metric"].isin(["Safety", "Overall"])]
-    figure = build_figure(only_two, title="t", visible_metrics=ALL, x_range=(0, 600))
-    assert [trace.name for trace in figure.data] == ["Safety", "Overall"]
+    assert [trace.name for trace in make(only_two).data] == ["Safety", "Overall"]
 
 
-def test_every_metric_has_a_colour():
+def test_every_chart_metric_has_its_colour():
     assert set(METRIC_COLOURS) == set(ALL)
+
+
+def test_several_runs_get_one_panel_per_metric_and_one_colour_per_run(many):
+    view = make_view(many, ["wide", "evals", "long-b"])
+    figure = build_figure(many, view, visible_metrics=view.metrics, x_range=(0, 200), title="t",
+                          colours={"wide": "#111111", "evals": "#222222", "long-b": "#333333"})  # fmt: skip
+    assert figure.layout.meta["view"] == "panels"
+    assert figure.layout.meta["panels"] == ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
+    data = [trace for trace in figure.data if not trace.meta.get("legend")]
+    colours = {trace.meta["run"]: {t.line.color for t in data if t.meta["run"] == trace.meta["run"]} for trace in data}
+    assert colours == {"wide": {"#111111"}, "evals": {"#222222"}, "long-b": {"#333333"}}
+    legend = [trace.name for trace in figure.data if trace.showlegend]
+    assert legend == ["evals", "long-b", "wide"]  # one entry per run, in the data's order
+    chat_axes = {trace.yaxis for trace in data if trace.meta["metric"] == "Chat"}
+    assert chat_axes == {"y"}
+    assert {trace.xaxis for trace in data} == {"x"}  # one shared step axis
+    assert [a.text for a in figure.layout.annotations] == [f"<b>{m}</b>" for m in figure.layout.meta["panels"]]
+
+
+def test_runs_with_different_step_grids_plot_their_own_steps(many):
+    view = make_view(many, ["long-a", "long-b"])
+    figure = build_figure(many, view, visible_metrics=view.metrics, x_range=(0, 200), title="t")
+    chat = {trace.meta["run"]: list(trace.x) for trace in figure.data if trace.meta.get("metric") == "Chat"}
+    assert chat == {"long-a": [0, 100], "long-b": [0, 200]}
+
+
+def test_hidden_metric_panels_are_hidden_and_the_others_share_the_height(many):
+    view = make_view(many, ["wide", "evals"])
+    figure = build_figure(many, view, visible_metrics=["Chat", "Overall"], x_range=(0, 200), title="t")
+    layout = figure.layout
+    assert layout.yaxis.visible is True and layout.yaxis2.visible is False
+    assert list(layout.yaxis.domain) == pytest.approx(panel_domains(2)[0])
+    assert list(layout.yaxis5.domain) == pytest.approx(panel_domains(2)[1])
+
+
+def test_panel_domains_fill_the_height_top_down():
+    domains = panel_domains(3, gap=0.05)
+    assert domains[0][1] == pytest.approx(1) and domains[-1][0] == pytest.approx(0)
+    assert all(high > low for low, high in domains)
+    assert domains[0][0] - domains[1][1] == pytest.approx(0.05)
+
+
+def test_names_from_files_are_shown_as_text_not_markup():
+    frame = pd.DataFrame(
+        {"run": ["<script>x</script>"] * 2, "step": [0, 1], "metric": ["Chat"] * 2, "value": [1.0, 2.0]}
+    )
+    view = make_view(frame, ["<script>x</script>"])
+    state = chart_state(frame, ["<script>x</script>"])
+    assert "<script>" not in state.figure.layout.title.text
+    assert "&lt;script&gt;" in state.figure.layout.title.text
+    assert view.runs == ("<script>x</script>",)
+
+
+def test_zoom_updates_fit_each_panel(many):
+    view = make_view(many, ["wide", "evals"])
+    updates = zoom_updates(many, view, view.metrics, (90, 210))
+    assert updates[("layout", "xaxis", "range")] == [90, 210]
+    low, high = updates[("layout", "yaxis", "range")]  # Chat at steps 100 and 200: 84.0 .. 86.2
+    assert 83 < low < 84 and 86.2 < high < 87
+
+
+def test_an_empty_view_says_why():
+    figure = build_figure(pd.DataFrame(columns=["run", "step", "metric", "value"]), View((), (), None),
+                          visible_metrics=[], x_range=(0, 1), title="t", empty_message="No runs found in runs/")  # fmt: skip
+    assert figure.layout.annotations[0].text == "No runs found in runs/"
 
 
 def test_slider_marks_every_checkpoint_and_labels_round_steps_only():
@@ -80,3 +153,5 @@ def test_slider_marks_every_checkpoint_and_labels_round_steps_only():
     assert sorted(marks) == list(range(0, 601, 25))
     assert [step for step, label in marks.items() if label] == [0, 100, 200, 300, 400, 500, 600]
     assert [s for s, label in slider_marks([0, 1, 2, 3]).items() if label] == [0, 1, 2, 3]
+    many_steps = slider_marks(list(range(0, 20001, 10)))
+    assert len(many_steps) <= 12 and many_steps[0] == "0" and many_steps[20000] == "20000"

@@ -1,0 +1,62 @@
+"""The data provider: the one place that knows where runs come from (the data path and the user's uploads).
+
+It keeps a parse cache, which only saves work: every gunicorn worker gives the same answers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from components.config import Settings
+from components.loader import LoadResult, ParseCache, data_signature, empty_frame, load_path
+
+log = logging.getLogger(__name__)
+UPLOADED_SUFFIX = " (uploaded)"
+
+
+class DataProvider:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._cache = ParseCache()
+
+    def signature(self) -> str:
+        return data_signature(self.settings.data_path)
+
+    def load(self) -> LoadResult:
+        """Every run under the data path now (from the cache when files are unchanged)."""
+        return load_path(self.settings.data_path, self.settings.overall_convention, self._cache)
+
+
+def uploads_to_frame(uploads: dict | None) -> pd.DataFrame:
+    """The tidy frame of runs the browser holds (see frame_to_upload)."""
+    if not uploads:
+        return empty_frame()
+    frames = [pd.DataFrame(columns) for columns in uploads.values()]
+    frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
+    return frame.astype({"run": "str", "step": "int64", "metric": "str", "value": "float64"})
+
+
+def frame_to_upload(frame: pd.DataFrame) -> dict:
+    """A run's tidy frame as plain JSON columns, to keep in the browser (NaN gaps become null)."""
+    values = [None if pd.isna(value) else float(value) for value in frame["value"]]
+    return {
+        "run": frame["run"].tolist(),
+        "step": [int(step) for step in frame["step"]],
+        "metric": frame["metric"].tolist(),
+        "value": values,
+    }
+
+
+def upload_name(name: str, taken: set[str]) -> str:
+    """A run name for an upload that never hides a run from the data path."""
+    return name if name not in taken else f"{name}{UPLOADED_SUFFIX}"
+
+
+def combine(result: LoadResult, uploads: dict | None) -> pd.DataFrame:
+    """The runs from the data path followed by the user's uploaded runs."""
+    uploaded = uploads_to_frame(uploads)
+    if uploaded.empty:
+        return result.frame
+    return pd.concat([result.frame, uploaded], ignore_index=True)

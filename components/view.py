@@ -1,0 +1,89 @@
+"""What to show, as pure functions of the data and the user's choices: which runs, which metrics, which steps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from components.metrics import main_metrics
+
+# Qualitative colours that stay apart on white and on dark backgrounds; runs beyond them cycle.
+RUN_PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#393b79", "#e6550d", "#31a354", "#843c39", "#7b4173", "#3182bd", "#fd8d3c", "#74c476", "#ad494a", "#a55194",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class View:
+    """The runs and metrics on screen, and the steps they span (None when nothing is shown)."""
+
+    runs: tuple[str, ...]
+    metrics: tuple[str, ...]
+    bounds: tuple[float, float] | None
+
+    @property
+    def single_run(self) -> bool:
+        return len(self.runs) <= 1
+
+
+def run_names(frame: pd.DataFrame) -> list[str]:
+    """Every run, in the order the data provider gave them (data-path runs first, then uploads)."""
+    return list(dict.fromkeys(frame["run"]))
+
+
+def run_colours(names: list[str]) -> dict[str, str]:
+    """One colour per run, fixed by its place among all runs, so it is the same in every panel and selection."""
+    return {name: RUN_PALETTE[index % len(RUN_PALETTE)] for index, name in enumerate(names)}
+
+
+def matching_runs(names: list[str], pattern: str | None) -> tuple[list[str], str | None]:
+    """Runs whose name matches a regular expression (searched, case-insensitive), and an error for a bad one."""
+    if not pattern:
+        return list(names), None
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as error:
+        return list(names), f"'{pattern}' is not a valid regular expression ({error.msg}); showing every run"
+    return [name for name in names if compiled.search(name)], None
+
+
+def make_view(frame: pd.DataFrame, selected, pattern: str | None = None) -> View:
+    names = run_names(frame)
+    chosen = set(selected or ())
+    matching, _ = matching_runs(names, pattern)
+    runs = tuple(name for name in matching if name in chosen)
+    shown = frame[frame["run"].isin(runs)]
+    metrics = tuple(main_metrics(shown["metric"].unique()))
+    steps = shown.loc[shown["metric"].isin(metrics), "step"]
+    bounds = (float(steps.min()), float(steps.max())) if not steps.empty else None
+    return View(runs=runs, metrics=metrics, bounds=bounds)
+
+
+def selection_after(selected, previous_names, names, uploaded) -> list[str]:
+    """Runs to show after the list of runs changes: the user's choice (minus runs that are gone), new uploads,
+    and every new run when the user was showing them all."""
+    previous = set(previous_names or ())
+    chosen = set(selected or ())
+    showing_everything = chosen >= previous
+    keep = chosen | {name for name in names if name not in previous and (showing_everything or name in uploaded)}
+    return [name for name in names if name in keep]
+
+
+def visible_after(previous_value, previous_options, options) -> list[str]:
+    """Metrics to show after the available ones change: keep the user's choices, and show newcomers."""
+    previous_value = set(previous_value or ())
+    previous_options = set(previous_options or ())
+    return [metric for metric in options if metric in previous_value or metric not in previous_options]
+
+
+def step_range_after(current, old_bounds, new_bounds) -> tuple[float, float]:
+    """The step range to keep when the data changes: a zoomed range stays; the full range grows with the run."""
+    if new_bounds is None:
+        return (0.0, 1.0)
+    if not current or old_bounds is None or list(current) == [old_bounds[0], old_bounds[1]]:
+        return new_bounds
+    low, high = sorted(float(value) for value in current)
+    return (max(low, new_bounds[0]), min(high, new_bounds[1])) if low < new_bounds[1] else new_bounds
