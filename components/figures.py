@@ -6,6 +6,7 @@ step axis), one colour per run, the same in every panel.
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 import pandas as pd
@@ -37,6 +38,11 @@ def metric_colour(metric: str, index: int) -> str:
 def plotly_text(text: str) -> str:
     """Names from files, shown by Plotly as text: its labels would otherwise read tags such as <b> or <a>."""
     return html.escape(str(text), quote=False)
+
+
+def trace_uid(*parts: str) -> str:
+    """A stable trace id (Plotly keeps legend clicks across updates by it) that is safe in a CSS selector."""
+    return "t" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:12]
 
 
 def axis_names(index: int) -> tuple[str, str]:
@@ -150,7 +156,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range: StepRange, titl
                 x=points["step"].tolist(),
                 y=_y_values(points),
                 name=plotly_text(metric),
-                uid=metric,
+                uid=trace_uid(metric),
                 meta={"metric": metric},
                 mode="lines+markers",
                 line={"color": colour, "width": 2.5},
@@ -214,7 +220,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range: StepRange, tit
                     name=plotly_text(run),
                     legendgroup=run,
                     showlegend=False,
-                    uid=f"{run}\x1f{metric}",
+                    uid=trace_uid(run, metric),
                     meta={"metric": metric, "run": run},
                     xaxis="x",
                     yaxis=reference,
@@ -236,7 +242,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range: StepRange, tit
                 name=plotly_text(run),
                 legendgroup=run,
                 showlegend=True,
-                uid=f"{run}\x1flegend",
+                uid=trace_uid(run, "legend"),
                 meta={"run": run, "legend": True},
                 mode="lines+markers",
                 line={"color": colour, "width": 2},

@@ -1,11 +1,14 @@
 """Browser tests: the system Chromium driven by Playwright against a real gunicorn serving the app."""
 
+import contextlib
 import os
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.support import CHROMIUM_ARGS, chromium_path, free_port, gunicorn_command, running_server
+
+CHART_DRAWN = "() => document.querySelectorAll('#rewardbench-chart .scatterlayer .trace').length > 0"
 
 
 @pytest.fixture(scope="session")
@@ -22,23 +25,42 @@ def browser():
         chromium.close()
 
 
+@contextlib.contextmanager
+def dashboard_server(data_path: str = "", **env: str):
+    """gunicorn serving the app on a free loopback port, stopped afterwards."""
+    port = free_port()
+    environment = {"REWARDBENCH_DATA": str(data_path), **env}
+    with running_server(gunicorn_command(port, workers=2), port, env=environment) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def server_url():
-    port = free_port()
-    with running_server(gunicorn_command(port, workers=2), port, env={"REWARDBENCH_DATA": ""}) as url:
+    with dashboard_server() as url:
         yield url
 
 
 @pytest.fixture
-def page(browser, server_url):
-    """A fresh page on the dashboard, with the chart drawn; fails the test if the console logged an error."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(server_url)
-    page.wait_for_function("() => document.querySelectorAll('#rewardbench-chart .scatterlayer .trace').length > 0")
-    yield page
-    context.close()
+def open_page(browser):
+    """Open the dashboard at a URL with the chart drawn; fails the test if the console logged an error."""
+    contexts, errors = [], []
+
+    def open_(url, viewport=None):
+        context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        page.wait_for_function(CHART_DRAWN)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
     assert errors == [], f"the browser console logged errors: {errors}"
+
+
+@pytest.fixture
+def page(open_page, server_url):
+    return open_page(server_url)

@@ -1,0 +1,168 @@
+"""Many runs in a real browser: pick runs, panels per metric, regex filter, upload, live reload."""
+
+import shutil
+
+import pytest
+
+from tests.e2e.conftest import dashboard_server
+from tests.support import REPO
+
+FIXTURES = REPO / "tests" / "fixtures"
+PLOT = "document.querySelector('#rewardbench-chart .js-plotly-plot')"
+
+
+@pytest.fixture(scope="module")
+def runs_url(tmp_path_factory):
+    runs = tmp_path_factory.mktemp("data") / "runs"
+    shutil.copytree(FIXTURES / "runs", runs)
+    shutil.copy(FIXTURES / "bad" / "not-a-number.csv", runs)
+    with dashboard_server(runs) as url:
+        yield url
+
+
+def panels(page):
+    """Each visible panel's metric and the runs drawn in it."""
+    return page.evaluate(
+        f"""() => {{
+            const gd = {PLOT};
+            const meta = gd.layout.meta;
+            if (meta.view !== 'panels') return {{view: meta.view}};
+            const shown = {{}};
+            gd._fullData.filter(t => t.meta && !t.meta.legend && t.visible === true).forEach(t => {{
+                (shown[t.meta.metric] = shown[t.meta.metric] || []).push(t.meta.run);
+            }});
+            return {{view: meta.view, shown: shown, legend: gd._fullData.filter(t => t.showlegend).map(t => t.name)}};
+        }}"""
+    )
+
+
+def pick_runs(page, *names):
+    page.click("#run-picker")
+    page.get_by_role("button", name="Deselect All").click()
+    for name in names:
+        page.locator(".dash-dropdown-option", has_text=name).first.click()
+    page.keyboard.press("Escape")
+
+
+def wait_until(page, condition_js):
+    page.wait_for_function(f"() => {{ const gd = {PLOT}; return {condition_js}; }}", timeout=15_000)
+
+
+def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url):
+    page = open_page(runs_url)
+    pick_runs(page, "wide", "evals")
+    wait_until(page, "gd.layout.meta.view === 'panels' && gd.data.filter(t => t.showlegend).length === 2")
+    state = panels(page)
+    assert state["legend"] == ["evals", "wide"]
+    assert set(state["shown"]) == {"Chat", "Chat Hard", "Safety", "Reasoning", "Overall"}
+    assert all(sorted(runs) == ["evals", "wide"] for runs in state["shown"].values())
+
+    page.get_by_label("Safety").uncheck()
+    wait_until(page, "!gd._fullLayout.yaxis3.visible")
+    assert "Safety" not in panels(page)["shown"]
+
+
+def test_hovering_a_panel_shows_every_selected_run(open_page, runs_url):
+    page = open_page(runs_url)
+    pick_runs(page, "wide", "evals")
+    wait_until(page, "gd.layout.meta.view === 'panels' && gd.data.filter(t => t.showlegend).length === 2")
+    x, y = page.evaluate(
+        f"""() => {{
+            const gd = {PLOT}; const box = gd.getBoundingClientRect();
+            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            return [box.left + xa._offset + xa.l2p(100), box.top + ya._offset + ya._length / 2];
+        }}"""
+    )
+    page.mouse.move(x, y)
+    label = page.locator("#rewardbench-chart .hoverlayer .legend")
+    label.wait_for()
+    text = label.text_content()
+    assert "evals : 84.5% (step 100)" in text and "wide : 84.0% (step 100)" in text
+
+
+def test_the_regex_filter_narrows_the_shown_runs_and_reports_a_bad_pattern(open_page, runs_url):
+    page = open_page(runs_url)
+    page.fill("#run-filter", "^long-")
+    wait_until(page, "gd.data.filter(t => t.showlegend).map(t => t.name).join() === 'long-a,long-b'")
+    page.fill("#run-filter", "long-(")
+    page.locator("#run-filter-message", has_text="is not a valid regular expression").wait_for()
+
+
+def test_unreadable_files_are_listed_and_the_rest_is_shown(open_page, runs_url):
+    page = open_page(runs_url)
+    problems = page.locator("#data-problems")
+    assert "not-a-number.csv line 3: column Chat: 'abc' is not a number" in problems.text_content()
+    assert page.evaluate(f"() => {PLOT}.data.filter(t => t.showlegend).length") == 8
+
+
+def test_a_section_opens_to_show_its_subsets(open_page, runs_url):
+    page = open_page(runs_url)
+    pick_runs(page, "rm-checkpoints")
+    wait_until(page, "gd.layout.meta.view === 'lines'")
+    page.click("#section-picker")
+    page.locator(".dash-dropdown-option", has_text="Chat Hard").first.click()
+    page.wait_for_function(
+        "() => { const g = document.querySelector('#subset-chart .js-plotly-plot');"
+        " return g && g.data && g.data.length === 6; }"
+    )
+    names = page.evaluate("() => document.querySelector('#subset-chart .js-plotly-plot').data.map(t => t.name)")
+    assert names[0] == "mt-bench-hard" and "llmbar-adver-manual" in names
+
+
+def chart_signature(page):
+    return page.evaluate(f"() => JSON.stringify({PLOT}.data.map(t => [t.name, t.y]))")
+
+
+def test_uploading_a_file_adds_its_run_and_a_broken_file_changes_nothing(open_page, runs_url, tmp_path):
+    page = open_page(runs_url)
+    pick_runs(page, "wide")
+    wait_until(page, "gd.layout.meta.view === 'lines'")
+    good = tmp_path / "my-upload.jsonl"
+    good.write_text('{"step": 0, "Chat": 70.5}\n{"step": 100, "Chat": 75.25}\n')
+    page.set_input_files("#upload input[type=file]", str(good))
+    page.locator("#upload-message", has_text="Added my-upload (2 checkpoints)").wait_for()
+    wait_until(page, "gd.data.some(t => t.name === 'my-upload')")
+    before = chart_signature(page)
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text("step,Chat\n0,80\n25,abc\n")
+    page.set_input_files("#upload input[type=file]", str(broken))
+    page.locator(
+        "#upload-message", has_text="Not added: broken.csv line 3: column Chat: 'abc' is not a number"
+    ).wait_for()
+    page.wait_for_timeout(500)
+    assert chart_signature(page) == before
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_message(open_page, runs_url, tmp_path):
+    page = open_page(runs_url)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"step,Chat\n" + b"0,80.000000\n" * (21 * 1024 * 1024 // 12 + 1))
+    page.set_input_files("#upload input[type=file]", str(big))
+    page.locator("#upload-message", has_text="is over the upload limit of 20 MB").wait_for()
+
+
+def test_a_new_checkpoint_appears_while_the_page_is_open_and_the_zoom_is_kept(open_page, tmp_path):
+    runs = tmp_path / "live"
+    runs.mkdir()
+    growing = runs / "growing.csv"
+    growing.write_text("step,Chat,Safety\n0,80,70\n100,82,71\n200,84,72\n300,85,73\n")
+    (runs / "steady.jsonl").write_text('{"step": 0, "Chat": 75}\n{"step": 300, "Chat": 79}\n')
+    with dashboard_server(runs, REWARDBENCH_RELOAD_SECONDS="1") as url:
+        page = open_page(url)
+        pick_runs(page, "growing")
+        wait_until(page, "gd.layout.meta.view === 'lines' && gd.data[0].x.length === 4")
+        box = page.locator("#step-range .dash-range-slider-min-input")
+        box.fill("100")
+        box.press("Enter")
+        wait_until(page, "gd._fullLayout.xaxis.range[0] > 90")
+        zoom = page.evaluate(f"() => {PLOT}._fullLayout.xaxis.range.slice()")
+
+        with growing.open("a") as handle:
+            handle.write("400,86.5,74\n")
+        wait_until(page, "gd.data[0].x.length === 5")
+        assert page.evaluate(f"() => {PLOT}.data[0].y[4]") == 86.5
+        after = page.evaluate(f"() => {PLOT}._fullLayout.xaxis.range.slice()")
+        assert after[0] == pytest.approx(zoom[0], abs=1)
+        assert page.evaluate("() => document.querySelector('#step-range .dash-range-slider-min-input').value") == "100"
+        page.close()  # before its server stops, so no poll fails
