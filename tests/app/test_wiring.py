@@ -192,8 +192,11 @@ def test_an_upload_is_parsed_and_kept_in_the_browser(dashboard):
 
 def test_a_broken_upload_says_why_and_changes_nothing(dashboard):
     contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n0,80\n100,abc\n").decode()
-    response = dashboard.call(f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents",
-                              **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "broken.csv"})  # fmt: skip
+    response = dashboard.call(
+        f"..{ids.UPLOADED_RUNS}.data",
+        f"{ids.UPLOAD}.contents",
+        **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "broken.csv"},
+    )
     body = response.get_json()["response"]
     assert ids.UPLOADED_RUNS not in body
     assert body[ids.UPLOAD_MESSAGE]["children"] == "Not added: broken.csv line 3: column Chat: 'abc' is not a number"

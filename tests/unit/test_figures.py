@@ -143,8 +143,14 @@ def test_zoom_updates_fit_each_panel(many):
 
 
 def test_an_empty_view_says_why():
-    figure = build_figure(pd.DataFrame(columns=["run", "step", "metric", "value"]), View((), (), None),
-                          visible_metrics=[], x_range=(0, 1), title="t", empty_message="No runs found in runs/")  # fmt: skip
+    figure = build_figure(
+        pd.DataFrame(columns=["run", "step", "metric", "value"]),
+        View((), (), None),
+        visible_metrics=[],
+        x_range=(0, 1),
+        title="t",
+        empty_message="No runs found in runs/",
+    )
     assert figure.layout.annotations[0].text == "No runs found in runs/"
 
 
