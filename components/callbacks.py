@@ -16,7 +16,7 @@ from components.figures import zoom_updates
 from components.layout import chart_box_style, data_summary, metric_options, problem_items, run_options
 from components.loader import DataError, LoadResult, empty_frame, parse_bytes
 from components.provider import DataProvider, combine, frame_to_upload, upload_name
-from components.render import chart_state, section_options, subset_figure
+from components.render import chart_state, section_options, subset_chart
 from components.view import make_view, matching_runs, run_names, selection_after
 from components.zoom import padded, plan_zoom
 
@@ -171,6 +171,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
 
     @app.callback(
         Output(ids.SUBSET_CHART, "figure"),
+        Output(ids.SUBSET_CHART, "style"),
         Output(ids.SUBSET_BOX, "hidden"),
         Output(ids.SECTION_PICKER, "options"),
         Output(ids.SECTION_PICKER, "disabled"),
@@ -187,10 +188,11 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         view = make_view(frame, selected, pattern)
         sections = section_options(frame, view)
         x_range = padded(tuple(slider)) if slider and len(slider) == 2 else padded(view.bounds or (0, 1))
-        figure = subset_figure(frame, view, section, x_range) if section in sections else None
-        if figure is None:
-            return no_update, True, sections, not sections
-        return figure, False, sections, False
+        chart = subset_chart(frame, view, section, x_range) if section in sections else None
+        if chart is None:
+            return no_update, no_update, True, sections, not sections
+        figure, height = chart
+        return figure, {"height": f"{height}px"} if height else {}, False, sections, False
 
     @app.callback(
         Output(ids.UPLOADED_RUNS, "data"),

@@ -192,6 +192,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range: StepRange, tit
             domain=list(domains.get(metric, (0, 0.01))),
             visible=is_shown,
             ticksuffix="%",
+            nticks=5,
             range=fit_value_range(shown, [metric], x_range),
         )
         annotations.append(

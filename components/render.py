@@ -102,14 +102,15 @@ def section_options(frame: pd.DataFrame, view: View) -> list[str]:
     return [parent for parent in DETAIL_PARENTS if subsets_of(parent, metrics)]
 
 
-def subset_figure(frame: pd.DataFrame, view: View, section: str, x_range) -> go.Figure | None:
-    """The subsets of one section over steps for the shown runs, or None when they have none."""
+def subset_chart(frame: pd.DataFrame, view: View, section: str, x_range) -> tuple[go.Figure, int | None] | None:
+    """The subsets of one section over steps for the shown runs and the height it needs; None without subsets."""
     runs = [run for run in view.runs if subsets_of(section, frame.loc[frame["run"] == run, "metric"].unique())]
     subsets = subsets_of(section, frame.loc[frame["run"].isin(runs), "metric"].unique())
     if not subsets:
         return None
     subset_view = View(runs=tuple(runs), metrics=tuple(subsets), bounds=view.bounds)
     title = f"{section} subsets" + (f": {plotly_text(runs[0])}" if len(runs) == 1 else f": {len(runs)} runs")
-    return build_figure(
+    figure = build_figure(
         frame, subset_view, visible_metrics=subsets, x_range=x_range, title=title, colours=run_colours(run_names(frame))
     )
+    return figure, figure_height(subset_view)
