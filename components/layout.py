@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dash import dcc, html
 
 from components import ids
@@ -39,10 +41,18 @@ def run_options(names: list[str]) -> list[dict]:
     return [{"label": name, "value": name} for name in names]
 
 
+def display_path(path: Path) -> str:
+    """A data path as the user would write it: relative to the working directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def data_summary(result: LoadResult, settings: Settings) -> list:
     runs = len(run_names(result.frame))
     text = f"{runs} run{'s' if runs != 1 else ''} from "
-    return [html.Span(text, className="muted"), html.Code(str(settings.data_path), className="data-path")]
+    return [html.Span(text, className="muted"), html.Code(display_path(settings.data_path), className="data-path")]
 
 
 def problem_items(result: LoadResult) -> list:
@@ -213,7 +223,7 @@ def create_upload_control(settings: Settings) -> html.Fieldset:
 
 def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Div:
     names = run_names(result.frame)
-    state = chart_state(result.frame, names, empty_message=f"No runs found in {settings.data_path}")
+    state = chart_state(result.frame, names, empty_message=f"No runs found in {display_path(settings.data_path)}")
     sections = section_options(result.frame, state.view)
     return html.Div(
         className="page",

@@ -61,6 +61,12 @@ def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url
     wait_until(page, "!gd._fullLayout.yaxis3.visible")
     assert "Safety" not in panels(page)["shown"]
 
+    box = page.locator("#step-range .dash-range-slider-min-input")
+    box.fill("100")
+    box.press("Enter")
+    wait_until(page, "gd._fullLayout.xaxis.range[0] > 90 && gd._fullLayout.xaxis.range[0] < 100")
+    assert "Safety" not in panels(page)["shown"]  # zooming keeps the hidden panel hidden
+
 
 def test_hovering_a_panel_shows_every_selected_run(open_page, runs_url):
     page = open_page(runs_url)
