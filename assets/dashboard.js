@@ -81,6 +81,12 @@
     figure.data.forEach(function (trace, i) {
       patch.assign(["data", i, "visible"], shown.indexOf(trace.meta.metric) >= 0 ? true : "legendonly");
     });
+    (figure.layout.annotations || []).forEach(function (note, k) {
+      if (note.name && note.name.indexOf("best:") === 0) {
+        patch.assign(["layout", "annotations", k, "visible"], shown.indexOf(note.name.slice(5)) >= 0);
+      }
+    });
+    if (figure.layout.meta.y_scale === "full") { return; }
     var yRange = fitValueRange(figure.data, shown, currentStepRange(figure));
     if (yRange) { patch.assign(["layout", "yaxis", "range"], yRange); }
   }
@@ -134,6 +140,141 @@
     return [shown, patch.build()];
   }
 
+  function stepAxisChange(relayoutData) {
+    var moved = relayoutData && Object.keys(relayoutData).some(function (key) { return /^xaxis\d*\./.test(key); });
+    return moved ? relayoutData : window.dash_clientside.no_update;
+  }
+
+  // Summary and table rows arrive for every metric; only the visible metrics' rows are shown.
+  function filterTables(summary, table, visible) {
+    visible = visible || [];
+    var rows = (summary || []).filter(function (row) { return visible.indexOf(row.metric) >= 0; });
+    if (!table || !table.columns) { return [rows, [], []]; }
+    var toggled = table.metrics || [];
+    var columns = table.columns.filter(function (name) {
+      return toggled.indexOf(name) < 0 || visible.indexOf(name) >= 0;
+    }).map(function (name) {
+      if (name === "run") { return { name: "Run", id: "run" }; }
+      if (name === "step") { return { name: "Step", id: "step", type: "numeric" }; }
+      return { name: name + " (%)", id: name, type: "numeric", format: { specifier: ".1f" } };
+    });
+    return [rows, table.rows, columns];
+  }
+
+  function showTable(choice) {
+    var asTable = (choice || []).indexOf("table") >= 0;
+    return [asTable, !asTable];
+  }
+
+  function effectiveTheme(choice) {
+    if (choice === "light" || choice === "dark") { return choice; }
+    var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    return dark ? "dark" : "light";
+  }
+
+  function applyTheme(choice) {
+    var theme = effectiveTheme(choice);
+    document.documentElement.dataset.theme = theme;
+    return theme;
+  }
+
+  // "System" follows the operating system's setting while the page is open, too.
+  if (window.matchMedia) {
+    window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
+      var checked = document.querySelector("#theme-choice input:checked");
+      if (checked && checked.value === "auto") {
+        window.dash_clientside.set_props("theme", { data: applyTheme("auto") });
+      }
+    });
+  }
+
+  function downloadImage() {
+    var plot = livePlot();
+    var trigger = window.dash_clientside.callback_context.triggered_id;
+    if (plot && window.Plotly) {
+      window.Plotly.downloadImage(plot, {
+        format: trigger === "export-svg" ? "svg" : "png",
+        filename: "rewardbench-chart",
+        width: plot._fullLayout.width,
+        height: plot._fullLayout.height,
+        scale: trigger === "export-svg" ? 1 : 2,
+      });
+    }
+    return window.dash_clientside.no_update;
+  }
+
+  // The shared view in the URL query string. Values that do not fit are ignored, leaving the default.
+  var SMOOTHING_CODES = { "ema": "ema", "ma": "moving-average", "off": "off" };
+
+  function optionValues(options) {
+    return (options || []).map(function (option) { return option && option.value !== undefined ? option.value : option; });
+  }
+
+  function decodeView(search, runOptions, metricOptions) {
+    var nc = window.dash_clientside.no_update;
+    var params = new URLSearchParams(search || "");
+    var knownRuns = optionValues(runOptions);
+    var knownMetrics = optionValues(metricOptions);
+    var runs = params.getAll("run").filter(function (run) { return knownRuns.indexOf(run) >= 0; });
+    var metricParams = params.getAll("metric");
+    var metrics = metricParams.filter(function (m) { return knownMetrics.indexOf(m) >= 0; });
+    var steps = (params.get("steps") || "").match(/^(\d+)-(\d+)$/);
+    var smoothing = SMOOTHING_CODES[params.get("smooth")];
+    var weight = parseFloat(params.get("weight"));
+    var window_ = parseInt(params.get("window"), 10);
+    var best = params.get("best");
+    var filter = params.get("filter");
+    return [
+      nc,
+      runs.length ? runs : nc,
+      filter !== null && filter.length <= 200 ? filter : nc,
+      metricParams.length === 1 && metricParams[0] === "none" ? [] : (metrics.length ? metrics : nc),
+      steps && Number(steps[1]) <= Number(steps[2]) ? [Number(steps[1]), Number(steps[2])] : nc,
+      smoothing || nc,
+      weight >= 0 && weight <= 0.99 ? weight : nc,
+      window_ >= 3 && window_ <= 15 && window_ % 2 === 1 ? window_ : nc,
+      best === "none" ? null : (best !== null && knownMetrics.indexOf(best) >= 0 ? best : nc),
+      params.get("y") === "full" || params.get("y") === "fit" ? params.get("y") : nc,
+      params.get("view") === "table" ? ["table"] : (params.get("view") === "chart" ? [] : nc),
+    ];
+  }
+
+  function encodeView(runs, filter, metrics, slider, smoothing, weight, window_, best, yScale, table) {
+    var params = new URLSearchParams();
+    (runs || []).forEach(function (run) { params.append("run", run); });
+    if (filter) { params.set("filter", filter); }
+    if (metrics && metrics.length) {
+      metrics.forEach(function (metric) { params.append("metric", metric); });
+    } else {
+      params.set("metric", "none");
+    }
+    if (slider && slider.length === 2) { params.set("steps", slider[0] + "-" + slider[1]); }
+    if (smoothing === "ema") { params.set("smooth", "ema"); params.set("weight", String(weight)); }
+    if (smoothing === "moving-average") { params.set("smooth", "ma"); params.set("window", String(window_)); }
+    params.set("best", best || "none");
+    if (yScale === "full") { params.set("y", "full"); }
+    if ((table || []).indexOf("table") >= 0) { params.set("view", "table"); }
+    return "?" + params.toString();
+  }
+
+  function syncUrl(search) {
+    var nc = window.dash_clientside.no_update;
+    var args = Array.prototype.slice.call(arguments);
+    var controls = args.slice(1, 11);
+    var runOptions = args[11];
+    var metricOptions = args[12];
+    var context = window.dash_clientside.callback_context;
+    var trigger = context.triggered_id;
+    var unchanged = [nc, nc, nc, nc, nc, nc, nc, nc, nc, nc, nc];
+    if (trigger === undefined || trigger === null || trigger === "url") {
+      return search ? decodeView(search, runOptions, metricOptions) : unchanged;
+    }
+    var encoded = encodeView.apply(null, controls);
+    if (encoded === search) { return unchanged; }
+    unchanged[0] = encoded;
+    return unchanged;
+  }
+
   // Dash's slider number boxes apply a typed value only when they lose focus; Enter should apply it too.
   document.addEventListener("keydown", function (event) {
     var target = event.target;
@@ -170,5 +311,13 @@
 
   // Extend the object in place: dash-renderer keeps its own reference to it.
   window.dash_clientside = window.dash_clientside || {};
-  window.dash_clientside.rewardbench = { toggleMetrics: toggleMetrics };
+  window.dash_clientside.rewardbench = {
+    toggleMetrics: toggleMetrics,
+    stepAxisChange: stepAxisChange,
+    filterTables: filterTables,
+    showTable: showTable,
+    applyTheme: applyTheme,
+    downloadImage: downloadImage,
+    syncUrl: syncUrl,
+  };
 })();

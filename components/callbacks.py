@@ -6,23 +6,92 @@ import base64
 import binascii
 import logging
 import uuid
+from dataclasses import replace
 
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
+from components.analysis import SMOOTHING_MODES, best_checkpoints, summary_rows, visible_table
 from components.config import Settings
-from components.figures import zoom_updates
-from components.layout import chart_box_style, data_summary, metric_options, problem_items, run_options
+from components.figures import THEMES, ChartOptions, zoom_updates
+from components.layout import (
+    best_metric_choice,
+    chart_box_style,
+    create_best_panel,
+    data_summary,
+    metric_options,
+    problem_items,
+    run_options,
+)
 from components.loader import DataError, LoadResult, empty_frame, parse_bytes
+from components.metrics import subsets_of
 from components.provider import DataProvider, combine, frame_to_upload, upload_name
-from components.render import chart_state, section_options, subset_chart
+from components.render import chart_key, chart_state, section_options, subset_chart
 from components.view import make_view, matching_runs, run_names, selection_after
 from components.zoom import padded, plan_zoom
 
 log = logging.getLogger(__name__)
 
-_ZOOM_SOURCES = {ids.STEP_SLIDER: "slider", ids.CHART: "chart", ids.RESET_ZOOM_BUTTON: "reset"}
+_ZOOM_SOURCES = {ids.STEP_SLIDER: "slider", ids.ZOOM_EVENT: "chart", ids.RESET_ZOOM_BUTTON: "reset"}
+OPTION_INPUTS = (
+    Input(ids.SMOOTHING_MODE, "value"),
+    Input(ids.EMA_WEIGHT, "value"),
+    Input(ids.MA_WINDOW, "value"),
+    Input(ids.BEST_METRIC, "value"),
+    Input(ids.Y_SCALE, "value"),
+    Input(ids.THEME, "data"),
+)
+CLIENTSIDE_OUTPUTS = {
+    "filterTables": [
+        Output(ids.SUMMARY_TABLE, "data"),
+        Output(ids.DATA_TABLE, "data"),
+        Output(ids.DATA_TABLE, "columns"),
+    ],
+    "showTable": [Output(ids.CHART_BOX, "hidden"), Output("data-table-box", "hidden")],
+    "applyTheme": [Output(ids.THEME, "data")],
+}
+# The view a URL query string shares (see syncUrl in assets/dashboard.js), in the order the callback takes them.
+URL_STATE = (
+    (ids.RUN_PICKER, "value"),
+    (ids.RUN_FILTER, "value"),
+    (ids.METRIC_PICKER, "value"),
+    (ids.STEP_SLIDER, "value"),
+    (ids.SMOOTHING_MODE, "value"),
+    (ids.EMA_WEIGHT, "value"),
+    (ids.MA_WINDOW, "value"),
+    (ids.BEST_METRIC, "value"),
+    (ids.Y_SCALE, "value"),
+    (ids.TABLE_TOGGLE, "value"),
+)
+
+
+def chart_options(smoothing, ema_weight, window, best_metric, y_scale, theme) -> ChartOptions:
+    """Chart options from control values, each falling back to its default when missing or out of range."""
+    defaults = ChartOptions()
+    weight = ema_weight if isinstance(ema_weight, (int, float)) and 0 <= ema_weight < 1 else defaults.ema_weight
+    window = int(window) if isinstance(window, (int, float)) and 1 <= window <= 101 else defaults.window
+    return ChartOptions(
+        smoothing=smoothing if smoothing in SMOOTHING_MODES else defaults.smoothing,
+        ema_weight=float(weight),
+        window=window,
+        best_metric=best_metric,
+        y_scale=y_scale if y_scale in ("fit", "full") else defaults.y_scale,
+        theme=theme if theme in THEMES else defaults.theme,
+    )
+
+
+def exported_metrics(frame, view, section) -> list[str]:
+    """The metrics of the view, then the subsets of the open section, as the CSV and the table list them."""
+    subsets = subsets_of(section, frame.loc[frame["run"].isin(view.runs), "metric"].unique()) if section else []
+    return [*view.metrics, *subsets]
+
+
+def table_payload(table, toggled_metrics) -> dict:
+    """A wide table as columns and JSON records (gaps as null) for the browser, naming the columns that follow
+    the metric toggles."""
+    records = table.astype(object).where(table.notna(), None).to_dict("records")
+    return {"columns": list(table.columns), "rows": records, "metrics": list(toggled_metrics)}
 
 
 def zoom_patch(updates: dict[tuple, object]) -> Patch:
@@ -101,6 +170,15 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         prevent_initial_call=True,
     )
 
+    # Only relayouts that move the step axis reach the server: a resize ("autosize") that arrived while a zoom
+    # was on its way would otherwise replace the zoom's request, and Dash keeps only the latest answer.
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="stepAxisChange"),
+        Output(ids.ZOOM_EVENT, "data"),
+        Input(ids.CHART, "relayoutData"),
+        prevent_initial_call=True,
+    )
+
     app.clientside_callback(
         "function (live) { return !(live && live.length); }",
         Output(ids.POLL, "disabled"),
@@ -118,34 +196,64 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         Output(ids.METRIC_PICKER, "options"),
         Output(ids.METRIC_PICKER, "value", allow_duplicate=True),
         Output(ids.RUN_FILTER_MESSAGE, "children"),
+        Output(ids.BEST_METRIC, "options"),
+        Output(ids.BEST_METRIC, "value"),
+        Output(ids.CHART_KEY, "data"),
         Input(ids.RUN_PICKER, "value"),
         Input(ids.RUN_FILTER, "value"),
         Input(ids.DATA_VERSION, "data"),
         Input(ids.UPLOADED_RUNS, "data"),
         Input(ids.STEP_SLIDER, "value"),
-        Input(ids.CHART, "relayoutData"),
+        Input(ids.ZOOM_EVENT, "data"),
         Input(ids.RESET_ZOOM_BUTTON, "n_clicks"),
+        *OPTION_INPUTS,
         State(ids.METRIC_PICKER, "value"),
         State(ids.METRIC_PICKER, "options"),
         State(ids.STEP_SLIDER, "min"),
         State(ids.STEP_SLIDER, "max"),
+        State(ids.CHART_KEY, "data"),
         prevent_initial_call=True,
     )
     def update_chart(
-        selected, pattern, _version, uploads, slider, relayout, _reset, visible, options, slider_min, slider_max
+        selected,
+        pattern,
+        _version,
+        uploads,
+        slider,
+        relayout,
+        _reset,
+        smoothing,
+        ema_weight,
+        window,
+        best_metric,
+        y_scale,
+        theme,
+        visible,
+        options,
+        slider_min,
+        slider_max,
+        drawn_key,
     ):
+        # Triggers can arrive merged or late (a shared URL sets many controls at once), so the chart is redrawn
+        # whenever what it depends on differs from what it was drawn with, and only zoomed otherwise.
+        options_now = chart_options(smoothing, ema_weight, window, best_metric, y_scale, theme)
+        key = chart_key(selected, pattern, _version, uploads, options_now)
+        sources = {_ZOOM_SOURCES.get(prop_id.rsplit(".", 1)[0]) for prop_id in ctx.triggered_prop_ids} - {None}
+        if key == drawn_key and not sources:
+            raise PreventUpdate
         frame = current_frame(provider, uploads)
-        source = _ZOOM_SOURCES.get(ctx.triggered_id)
-        if source is not None:
+        if key == drawn_key and len(sources) == 1:
+            (source,) = sources
             view = make_view(frame, selected, pattern)
             bounds = view.bounds or (slider_min, slider_max)
             current = tuple(slider) if slider and len(slider) == 2 else bounds
             plan = plan_zoom(source, slider, relayout, current, bounds)
             if plan is None:
                 raise PreventUpdate
-            patch = zoom_patch(zoom_updates(frame, view, visible, plan.x_range))
+            patch = zoom_patch(zoom_updates(frame, view, visible, plan.x_range, options_now))
             slider_value = no_update if plan.slider_value is None else plan.slider_value
-            return patch, no_update, slider_value, *[no_update] * 5, no_update
+            return patch, no_update, slider_value, *[no_update] * 9
+        best = best_metric_choice(list(make_view(frame, selected, pattern).metrics), best_metric)
         state = chart_state(
             frame,
             selected,
@@ -155,6 +263,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             previous_range=slider,
             previous_bounds=(slider_min, slider_max),
             empty_message="Pick one or more runs to show" if run_names(frame) else "No runs found",
+            options=replace(options_now, best_metric=best),
         )
         _, pattern_error = matching_runs(run_names(frame), pattern)
         return (
@@ -167,6 +276,9 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             metric_options(state.metric_options),
             state.visible_metrics,
             pattern_error or "",
+            state.metric_options,
+            best,
+            chart_key(selected, pattern, _version, uploads, replace(options_now, best_metric=best)),
         )
 
     @app.callback(
@@ -181,18 +293,93 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         Input(ids.DATA_VERSION, "data"),
         Input(ids.UPLOADED_RUNS, "data"),
         Input(ids.STEP_SLIDER, "value"),
+        *OPTION_INPUTS,
         prevent_initial_call=True,
     )
-    def update_subsets(section, selected, pattern, _version, uploads, slider):
+    def update_subsets(section, selected, pattern, _version, uploads, slider, *option_values_):
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
         sections = section_options(frame, view)
         x_range = padded(tuple(slider)) if slider and len(slider) == 2 else padded(view.bounds or (0, 1))
-        chart = subset_chart(frame, view, section, x_range) if section in sections else None
+        options_now = chart_options(*option_values_)
+        chart = subset_chart(frame, view, section, x_range, options_now) if section in sections else None
         if chart is None:
             return no_update, no_update, True, sections, not sections
         figure, height = chart
         return figure, {"height": f"{height}px"} if height else {}, False, sections, False
+
+    @app.callback(
+        Output(ids.SUMMARY_ROWS, "data"),
+        Output(ids.DATA_ROWS, "data"),
+        Output(ids.BEST_PANEL, "children"),
+        Input(ids.RUN_PICKER, "value"),
+        Input(ids.RUN_FILTER, "value"),
+        Input(ids.DATA_VERSION, "data"),
+        Input(ids.UPLOADED_RUNS, "data"),
+        Input(ids.STEP_SLIDER, "value"),
+        Input(ids.BEST_METRIC, "value"),
+        Input(ids.SECTION_PICKER, "value"),
+    )
+    def update_insights(selected, pattern, _version, uploads, slider, best_metric, section):
+        # Rows for every metric; the browser keeps those of the visible metrics, so toggling needs no request.
+        frame = current_frame(provider, uploads)
+        view = make_view(frame, selected, pattern)
+        step_range = tuple(slider) if slider and len(slider) == 2 else (view.bounds or (0, 0))
+        summary = summary_rows(frame, view.runs, view.metrics, step_range)
+        table = visible_table(frame, view.runs, exported_metrics(frame, view, section), step_range)
+        bests = best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
+        return summary, table_payload(table, view.metrics), create_best_panel(frame, bests)
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        Input(ids.EXPORT_CSV, "n_clicks"),
+        State(ids.RUN_PICKER, "value"),
+        State(ids.RUN_FILTER, "value"),
+        State(ids.UPLOADED_RUNS, "data"),
+        State(ids.STEP_SLIDER, "value"),
+        State(ids.METRIC_PICKER, "value"),
+        State(ids.SECTION_PICKER, "value"),
+        prevent_initial_call=True,
+    )
+    def export_csv(_clicks, selected, pattern, uploads, slider, visible, section):
+        frame = current_frame(provider, uploads)
+        view = make_view(frame, selected, pattern)
+        step_range = tuple(slider) if slider and len(slider) == 2 else (view.bounds or (0, 0))
+        metrics = [
+            m for m in exported_metrics(frame, view, section) if m in set(visible or ()) or m not in view.metrics
+        ]
+        table = visible_table(frame, view.runs, metrics, step_range)
+        return {"content": table.to_csv(index=False, float_format="%.6g"), "filename": "rewardbench-visible.csv"}
+
+    for function_name, inputs in (
+        (
+            "filterTables",
+            [Input(ids.SUMMARY_ROWS, "data"), Input(ids.DATA_ROWS, "data"), Input(ids.METRIC_PICKER, "value")],
+        ),
+        ("showTable", [Input(ids.TABLE_TOGGLE, "value")]),
+        ("applyTheme", [Input(ids.THEME_CHOICE, "value")]),
+    ):
+        outputs = CLIENTSIDE_OUTPUTS[function_name]
+        app.clientside_callback(
+            ClientsideFunction(namespace="rewardbench", function_name=function_name), *outputs, *inputs
+        )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="downloadImage"),
+        Output(ids.EXPORT_PNG, "title"),
+        Input(ids.EXPORT_PNG, "n_clicks"),
+        Input(ids.EXPORT_SVG, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="syncUrl"),
+        Output(ids.URL, "search"),
+        *[Output(*target, allow_duplicate=True) for target in URL_STATE],
+        Input(ids.URL, "search"),
+        *[Input(*target) for target in URL_STATE],
+        State(ids.RUN_PICKER, "options"),
+        State(ids.METRIC_PICKER, "options"),
+        prevent_initial_call="initial_duplicate",
+    )
 
     @app.callback(
         Output(ids.UPLOADED_RUNS, "data"),

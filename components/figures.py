@@ -1,17 +1,20 @@
 """Tidy frame + view state -> plotly Figure. Pure: no Dash, no I/O.
 
 One run: one line per metric in one chart. Several runs: one panel per metric (small multiples sharing the
-step axis), one colour per run, the same in every panel.
+step axis), one colour per run, the same in every panel. Options add smoothing (the raw line kept faint
+underneath), a star at each run's best checkpoint, a fixed 0-100 y axis, and a dark theme.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
 from components.view import RUN_PALETTE, View
 from components.zoom import StepRange, fit_value_range
 
@@ -24,11 +27,42 @@ METRIC_COLOURS = {
     "Overall": "#d62728",
 }
 FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-GRID_COLOUR = "#e5e7eb"
-AXIS_LINE_COLOUR = "#9ca3af"
 PANEL_GAP = 0.05
 PANEL_HEIGHT_PX = 170
 STEP_AXIS_TITLE = "Training steps"
+FULL_SCALE = (0.0, 100.0)
+
+
+@dataclass(frozen=True)
+class Theme:
+    template: str
+    text: str
+    grid: str
+    axis_line: str
+    background: str
+
+
+THEMES = {
+    "light": Theme("plotly_white", "#1f2937", "#e5e7eb", "#9ca3af", "#ffffff"),
+    "dark": Theme("plotly_dark", "#e5e7eb", "#374151", "#6b7280", "#111827"),
+}
+
+
+@dataclass(frozen=True)
+class ChartOptions:
+    """How to draw: smoothing ("off", "ema", "moving-average"), the metric whose best checkpoint is starred
+    (None for none), the y scale ("fit" the visible data, or "full" 0-100) and the colour theme."""
+
+    smoothing: str = SMOOTHING_OFF
+    ema_weight: float = 0.6
+    window: int = 5
+    best_metric: str | None = "Overall"
+    y_scale: str = "fit"
+    theme: str = "light"
+
+    @property
+    def palette(self) -> Theme:
+        return THEMES.get(self.theme, THEMES["light"])
 
 
 def metric_colour(metric: str, index: int) -> str:
@@ -65,40 +99,50 @@ def figure_height(view: View) -> int | None:
     return None if view.single_run else 90 + PANEL_HEIGHT_PX * max(len(view.metrics), 1)
 
 
-def _base_layout(title: str, x_range: StepRange, view_kind: str, panels: list[str]) -> dict:
+def y_range(frame: pd.DataFrame, metrics, x_range: StepRange, options: ChartOptions) -> list[float] | None:
+    if options.y_scale == "full":
+        return list(FULL_SCALE)
+    return fit_value_range(frame, metrics, x_range)
+
+
+def _base_layout(title: str, x_range: StepRange, view_kind: str, panels: list[str], options: ChartOptions) -> dict:
+    theme = options.palette
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
-        "template": "plotly_white",
-        "font": {"family": FONT_FAMILY, "size": 13, "color": "#1f2937"},
+        "template": theme.template,
+        "paper_bgcolor": theme.background,
+        "plot_bgcolor": theme.background,
+        "font": {"family": FONT_FAMILY, "size": 13, "color": theme.text},
         "hovermode": "x unified",
         "dragmode": "zoom",
         # Keeps the user's legend clicks and pan/zoom mode when the figure is updated.
         "uirevision": "rewardbench-chart",
         "legend": {"x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"},
         "margin": {"l": 64, "r": 24, "t": 56, "b": 56},
-        "meta": {"view": view_kind, "panels": panels},
+        "meta": {"view": view_kind, "panels": panels, "y_scale": options.y_scale},
         "xaxis": {
             "title": {"text": STEP_AXIS_TITLE},
             "range": list(x_range),
             "showgrid": True,
-            "gridcolor": GRID_COLOUR,
+            "gridcolor": theme.grid,
             "zeroline": False,
             "showline": True,
-            "linecolor": AXIS_LINE_COLOUR,
+            "linecolor": theme.axis_line,
             "unifiedhovertitle": {"text": "Step %{x}"},
         },
     }
 
 
-def _y_axis(**extra) -> dict:
+def _y_axis(options: ChartOptions, **extra) -> dict:
+    theme = options.palette
     return {
         # Zooming picks steps; the y axis then fits the visible values by itself.
         "fixedrange": True,
         "showgrid": True,
-        "gridcolor": GRID_COLOUR,
+        "gridcolor": theme.grid,
         "zeroline": False,
         "showline": True,
-        "linecolor": AXIS_LINE_COLOUR,
+        "linecolor": theme.axis_line,
         **extra,
     }
 
@@ -107,8 +151,84 @@ def _points(frame: pd.DataFrame, run: str, metric: str) -> pd.DataFrame:
     return frame[(frame["run"] == run) & (frame["metric"] == metric)].sort_values("step")
 
 
-def _y_values(points: pd.DataFrame) -> list:
-    return [None if pd.isna(value) else value for value in points["value"]]
+def _nullable(values) -> list:
+    return [None if pd.isna(value) else float(value) for value in values]
+
+
+def _line_traces(
+    points, *, name, colour, width, marker_size, meta, uid, visible, options, axes=None, group=None, in_panel=False
+):
+    """The traces of one line: the line itself, or with smoothing on, the smoothed line over a faint raw one.
+    In a panel the legend lists runs (on separate traces) and the hover names each point's step."""
+    axes = axes or {}
+    hover_suffix = " (step %{x})" if in_panel else ""
+    raw = points["value"].to_numpy(dtype=float)
+    steps = points["step"].tolist()
+    common = {"legendgroup": group or meta.get("metric"), "visible": visible, "connectgaps": False, **axes}
+    if options.smoothing == SMOOTHING_OFF:
+        return [
+            go.Scatter(
+                x=steps,
+                y=_nullable(raw),
+                name=name,
+                uid=uid,
+                meta=meta,
+                mode="lines+markers",
+                line={"color": colour, "width": width},
+                marker={"size": marker_size, "color": colour},
+                hovertemplate="%{y:.1f}%" + hover_suffix,
+                showlegend=not in_panel,
+                **common,
+            )
+        ]
+    smoothed = smooth(raw, options.smoothing, options.ema_weight, options.window)
+    return [
+        go.Scatter(
+            x=steps,
+            y=_nullable(raw),
+            name=name,
+            uid=uid + "r",
+            meta={**meta, "raw": True},
+            mode="lines+markers",
+            line={"color": colour, "width": 1},
+            marker={"size": max(marker_size - 2, 3), "color": colour},
+            opacity=0.3,
+            hoverinfo="skip",
+            showlegend=False,
+            **common,
+        ),
+        go.Scatter(
+            x=steps,
+            y=_nullable(smoothed),
+            customdata=_nullable(raw),
+            name=name,
+            uid=uid,
+            meta=meta,
+            mode="lines",
+            line={"color": colour, "width": width},
+            hovertemplate="%{y:.1f}% (raw %{customdata:.1f}%)" + hover_suffix,
+            showlegend=not in_panel,
+            **common,
+        ),
+    ]
+
+
+def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None) -> go.Scatter:
+    tie = f" (first of {len(best.tied_steps) + 1} tied steps)" if best.tied_steps else ""
+    return go.Scatter(
+        x=[best.step],
+        y=[best.value],
+        name=f"Best {plotly_text(best.metric)}",
+        uid=trace_uid(best.run, best.metric, "best"),
+        meta={"metric": best.metric, "run": best.run, "best": True},
+        legendgroup=best.metric if axes is None else best.run,
+        mode="markers",
+        marker={"symbol": "star", "size": 16, "color": colour, "line": {"color": options.palette.text, "width": 1}},
+        visible=visible,
+        showlegend=False,
+        hovertemplate=f"best checkpoint{tie}<extra></extra>",
+        **(axes or {}),
+    )
 
 
 def build_figure(
@@ -120,21 +240,26 @@ def build_figure(
     title: str,
     colours: dict[str, str] | None = None,
     empty_message: str = "No runs to show",
+    options: ChartOptions | None = None,
 ) -> go.Figure:
     """The chart for ``view``: metrics not in ``visible_metrics`` are hidden (their legend entry or panel)."""
+    options = options or ChartOptions()
     if not view.runs or not view.metrics:
-        return empty_figure(title, empty_message)
+        return empty_figure(title, empty_message, options)
     if view.single_run:
-        return _lines_figure(frame, view, set(visible_metrics or ()), x_range, title)
-    return _panels_figure(frame, view, set(visible_metrics or ()), x_range, title, colours or {})
+        return _lines_figure(frame, view, set(visible_metrics or ()), x_range, title, options)
+    return _panels_figure(frame, view, set(visible_metrics or ()), x_range, title, colours or {}, options)
 
 
-def empty_figure(title: str, message: str) -> go.Figure:
+def empty_figure(title: str, message: str, options: ChartOptions | None = None) -> go.Figure:
+    theme = (options or ChartOptions()).palette
     figure = go.Figure()
     figure.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
-        template="plotly_white",
-        font={"family": FONT_FAMILY, "size": 13, "color": "#1f2937"},
+        template=theme.template,
+        paper_bgcolor=theme.background,
+        plot_bgcolor=theme.background,
+        font={"family": FONT_FAMILY, "size": 13, "color": theme.text},
         xaxis={"visible": False},
         yaxis={"visible": False},
         meta={"view": "empty", "panels": []},
@@ -145,43 +270,61 @@ def empty_figure(title: str, message: str) -> go.Figure:
     return figure
 
 
-def _lines_figure(frame, view: View, visible: set[str], x_range: StepRange, title: str) -> go.Figure:
+def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions) -> go.Figure:
     run = view.runs[0]
     figure = go.Figure()
     for index, metric in enumerate(view.metrics):
-        points = _points(frame, run, metric)
-        colour = metric_colour(metric, index)
-        figure.add_trace(
-            go.Scatter(
-                x=points["step"].tolist(),
-                y=_y_values(points),
-                name=plotly_text(metric),
-                uid=trace_uid(metric),
-                meta={"metric": metric},
-                mode="lines+markers",
-                line={"color": colour, "width": 2.5},
-                marker={"size": 6, "color": colour},
-                visible=True if metric in visible else "legendonly",
-                connectgaps=False,
-                hovertemplate="%{y:.1f}%",
-            )
-        )
-    layout = _base_layout(title, x_range, "lines", list(view.metrics))
+        for trace in _line_traces(
+            _points(frame, run, metric),
+            name=plotly_text(metric),
+            colour=metric_colour(metric, index),
+            width=2.5,
+            marker_size=6,
+            meta={"metric": metric},
+            uid=trace_uid(metric),
+            visible=True if metric in visible else "legendonly",
+            options=options,
+        ):
+            figure.add_trace(trace)
+    layout = _base_layout(title, x_range, "lines", list(view.metrics), options)
     layout["legend"]["title"] = {"text": "Metric"}
+    run_frame = frame[frame["run"] == run]
     layout["yaxis"] = _y_axis(
-        title={"text": "RewardBench (%)"},
-        range=fit_value_range(frame[frame["run"] == run], visible, x_range),
+        options, title={"text": "RewardBench (%)"}, range=y_range(run_frame, visible, x_range, options)
     )
+    annotations = []
+    if options.best_metric in view.metrics:
+        for best in best_checkpoints(frame, [run], options.best_metric):
+            is_shown = best.metric in visible
+            colour = metric_colour(best.metric, view.metrics.index(best.metric))
+            figure.add_trace(_best_trace(best, colour, options, True if is_shown else "legendonly"))
+            annotations.append(
+                {
+                    "x": best.step,
+                    "y": best.value,
+                    "text": f"Best {plotly_text(best.metric)}: {best.value:.1f}% at step {best.step}",
+                    "showarrow": True,
+                    "arrowhead": 0,
+                    "ax": 0,
+                    "ay": -34,
+                    "bgcolor": options.palette.background,
+                    "bordercolor": colour,
+                    "font": {"size": 12},
+                    "visible": is_shown,
+                    "name": f"best:{best.metric}",
+                }
+            )
+    layout["annotations"] = annotations
     figure.update_layout(layout)
     return figure
 
 
-def _panels_figure(frame, view: View, visible: set[str], x_range: StepRange, title: str, colours) -> go.Figure:
+def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options) -> go.Figure:
     figure = go.Figure()
     shown_panels = [metric for metric in view.metrics if metric in visible]
     domains = dict(zip(shown_panels, panel_domains(len(shown_panels)), strict=True))
     shown = frame[frame["run"].isin(view.runs)]
-    layout = _base_layout(title, x_range, "panels", list(view.metrics))
+    layout = _base_layout(title, x_range, "panels", list(view.metrics), options)
     layout["legend"]["title"] = {"text": "Run"}
     layout["xaxis"].update({"anchor": "free", "position": 0})
     annotations = []
@@ -189,11 +332,12 @@ def _panels_figure(frame, view: View, visible: set[str], x_range: StepRange, tit
         layout_key, reference = axis_names(index)
         is_shown = metric in visible
         layout[layout_key] = _y_axis(
+            options,
             domain=list(domains.get(metric, (0, 0.01))),
             visible=is_shown,
             ticksuffix="%",
             nticks=5,
-            range=fit_value_range(shown, [metric], x_range),
+            range=y_range(shown, [metric], x_range, options),
         )
         annotations.append(
             {
@@ -209,30 +353,30 @@ def _panels_figure(frame, view: View, visible: set[str], x_range: StepRange, tit
                 "name": metric,
             }
         )
+        axes = {"xaxis": "x", "yaxis": reference}
         for run in view.runs:
             points = _points(frame, run, metric)
             if points.empty:
                 continue
             colour = colours.get(run, RUN_PALETTE[0])
-            figure.add_trace(
-                go.Scatter(
-                    x=points["step"].tolist(),
-                    y=_y_values(points),
-                    name=plotly_text(run),
-                    legendgroup=run,
-                    showlegend=False,
-                    uid=trace_uid(run, metric),
-                    meta={"metric": metric, "run": run},
-                    xaxis="x",
-                    yaxis=reference,
-                    mode="lines+markers",
-                    line={"color": colour, "width": 2},
-                    marker={"size": 5, "color": colour},
-                    visible=is_shown,
-                    connectgaps=False,
-                    hovertemplate="%{y:.1f}% (step %{x})",
-                )
-            )
+            for trace in _line_traces(
+                points,
+                name=plotly_text(run),
+                colour=colour,
+                width=2,
+                marker_size=5,
+                meta={"metric": metric, "run": run},
+                uid=trace_uid(run, metric),
+                visible=is_shown,
+                options=options,
+                axes=axes,
+                group=run,
+                in_panel=True,
+            ):
+                figure.add_trace(trace)
+        if metric == options.best_metric:
+            for best in best_checkpoints(shown, view.runs, metric):
+                figure.add_trace(_best_trace(best, colours.get(best.run, RUN_PALETTE[0]), options, is_shown, axes))
     # One legend entry per run, on a trace without points, so hiding a panel never hides the legend.
     for run in view.runs:
         colour = colours.get(run, RUN_PALETTE[0])
@@ -257,18 +401,23 @@ def _panels_figure(frame, view: View, visible: set[str], x_range: StepRange, tit
     return figure
 
 
-def zoom_updates(frame: pd.DataFrame, view: View, visible_metrics, x_range: StepRange) -> dict[tuple, object]:
+def zoom_updates(
+    frame: pd.DataFrame, view: View, visible_metrics, x_range: StepRange, options: ChartOptions | None = None
+) -> dict[tuple, object]:
     """The layout values a zoom changes, by location: the step axis range and each visible y range."""
+    options = options or ChartOptions()
     updates: dict[tuple, object] = {("layout", "xaxis", "range"): list(x_range)}
+    if options.y_scale == "full":
+        return updates
     visible = set(visible_metrics or ())
     shown = frame[frame["run"].isin(view.runs)]
     if view.single_run:
-        y_range = fit_value_range(shown, visible, x_range)
-        if y_range is not None:
-            updates[("layout", "yaxis", "range")] = y_range
+        fitted = fit_value_range(shown, visible, x_range)
+        if fitted is not None:
+            updates[("layout", "yaxis", "range")] = fitted
         return updates
     for index, metric in enumerate(view.metrics):
-        y_range = fit_value_range(shown, [metric], x_range)
-        if y_range is not None:
-            updates[("layout", axis_names(index)[0], "range")] = y_range
+        fitted = fit_value_range(shown, [metric], x_range)
+        if fitted is not None:
+            updates[("layout", axis_names(index)[0], "range")] = fitted
     return updates

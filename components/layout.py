@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dash import dcc, html
+from dash import dash_table, dcc, html
+from dash.dash_table.Format import Format, Scheme
 
 from components import ids
+from components.analysis import SMOOTHING_EMA, SMOOTHING_MOVING_AVERAGE, SMOOTHING_OFF, Best
 from components.config import Settings
-from components.figures import metric_colour
+from components.figures import FONT_FAMILY, ChartOptions, metric_colour
 from components.loader import LoadResult
-from components.render import ChartState, chart_state, section_options
-from components.view import run_names
+from components.metrics import DETAIL_PARENTS, main_metrics, subsets_of
+from components.render import ChartState, chart_key, chart_state, section_options
+from components.view import make_view, run_names
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -221,14 +224,231 @@ def create_upload_control(settings: Settings) -> html.Fieldset:
     )
 
 
+def best_metric_choice(options: list[str], current: str | None) -> str | None:
+    """The metric whose best checkpoint is marked: the user's choice (None: no marker) while the shown runs have
+    it, else Overall, else the first metric."""
+    if current is None or current in options:
+        return current
+    return "Overall" if "Overall" in options else (options[0] if options else None)
+
+
+def create_best_panel(frame, bests: list[Best]) -> list:
+    """Every metric (and subset) of each run at its best checkpoint, or nothing when no metric is chosen."""
+    if not bests:
+        return []
+    metric = bests[0].metric
+    children = [html.H2(f"Best checkpoint by {metric}")]
+    for best in bests:
+        at_step = frame[(frame["run"] == best.run) & (frame["step"] == best.step)].dropna(subset=["value"])
+        headline = [m for m in main_metrics(at_step["metric"]) if m in set(at_step["metric"])]
+        values = dict(zip(at_step["metric"], at_step["value"], strict=True))
+        tie = (
+            f" Tied with step{'s' if len(best.tied_steps) > 1 else ''} {', '.join(map(str, best.tied_steps))}; "
+            "the earliest is picked."
+            if best.tied_steps
+            else ""
+        )
+        rows = [html.Tr([html.Th(m, scope="row"), html.Td(f"{values[m]:.1f} %")]) for m in headline]
+        subsets = [
+            html.Details(
+                [
+                    html.Summary(f"{parent} subsets"),
+                    html.Table(
+                        html.Tbody([html.Tr([html.Th(s, scope="row"), html.Td(f"{values[s]:.1f} %")]) for s in names]),
+                        className="mini-table",
+                    ),
+                ]
+            )
+            for parent in DETAIL_PARENTS
+            if (names := subsets_of(parent, values))
+        ]
+        children.append(
+            html.Div(
+                className="best-run",
+                children=[
+                    html.P(
+                        [html.Strong(best.run), f" — step {best.step}: {metric} {best.value:.1f} %.{tie}"],
+                        className="best-headline",
+                    ),
+                    html.Table(html.Tbody(rows), className="mini-table"),
+                    *subsets,
+                ],
+            )
+        )
+    return children
+
+
+def create_best_control(state: ChartState, best: str | None) -> html.Fieldset:
+    return html.Fieldset(
+        className="control best-control",
+        children=[
+            html.Legend("Best checkpoint"),
+            html.Label("Mark the highest value of", htmlFor=ids.BEST_METRIC, className="field-label"),
+            dcc.Dropdown(
+                id=ids.BEST_METRIC,
+                options=state.metric_options,
+                value=best,
+                clearable=True,
+                placeholder="No marker",
+            ),
+        ],
+    )
+
+
+def create_smoothing_control() -> html.Fieldset:
+    return html.Fieldset(
+        className="control smoothing-control",
+        children=[
+            html.Legend("Smoothing"),
+            dcc.RadioItems(
+                id=ids.SMOOTHING_MODE,
+                options=[
+                    {"label": "Off", "value": SMOOTHING_OFF},
+                    {"label": "Exponential (TensorBoard)", "value": SMOOTHING_EMA},
+                    {"label": "Centred moving average", "value": SMOOTHING_MOVING_AVERAGE},
+                ],
+                value=SMOOTHING_OFF,
+                className="radio-list",
+            ),
+            html.Label("Weight", htmlFor=ids.EMA_WEIGHT, className="field-label"),
+            dcc.Slider(
+                id=ids.EMA_WEIGHT,
+                min=0,
+                max=0.99,
+                step=0.01,
+                value=0.6,
+                marks={0: "0", 0.5: "0.5", 0.99: "0.99"},
+                className="compact-slider",
+            ),
+            html.Label("Window (checkpoints)", htmlFor=ids.MA_WINDOW, className="field-label"),
+            dcc.Slider(
+                id=ids.MA_WINDOW,
+                min=3,
+                max=15,
+                step=2,
+                value=5,
+                marks={3: "3", 9: "9", 15: "15"},
+                className="compact-slider",
+            ),
+        ],
+    )
+
+
+def create_display_control() -> html.Fieldset:
+    return html.Fieldset(
+        className="control display-control",
+        children=[
+            html.Legend("Display"),
+            html.Div("Y axis", className="field-label", id="y-scale-label"),
+            dcc.RadioItems(
+                id=ids.Y_SCALE,
+                options=[{"label": "Fit to the data", "value": "fit"}, {"label": "0–100 %", "value": "full"}],
+                value="fit",
+                inline=True,
+                className="radio-list",
+            ),
+            html.Div("Theme", className="field-label", id="theme-label"),
+            dcc.RadioItems(
+                id=ids.THEME_CHOICE,
+                options=[
+                    {"label": "System", "value": "auto"},
+                    {"label": "Light", "value": "light"},
+                    {"label": "Dark", "value": "dark"},
+                ],
+                value="auto",
+                inline=True,
+                className="radio-list",
+                persistence=True,
+            ),
+            dcc.Checklist(
+                id=ids.TABLE_TOGGLE,
+                options=[{"label": "Show the chart as a table", "value": "table"}],
+                value=[],
+                className="radio-list",
+            ),
+        ],
+    )
+
+
+def create_export_row() -> html.Div:
+    return html.Div(
+        className="export-row",
+        role="group",
+        **{"aria-label": "Download"},
+        children=[
+            html.Span("Download", className="field-label"),
+            html.Button("CSV", id=ids.EXPORT_CSV, className="button", title="The visible data as one CSV file"),
+            html.Button("PNG", id=ids.EXPORT_PNG, className="button", title="The chart as a PNG image"),
+            html.Button("SVG", id=ids.EXPORT_SVG, className="button", title="The chart as an SVG image"),
+            dcc.Download(id=ids.DOWNLOAD),
+        ],
+    )
+
+
+PERCENT = Format(precision=1, scheme=Scheme.fixed)
+SUMMARY_COLUMNS = [
+    {"name": "Run", "id": "run"},
+    {"name": "Metric", "id": "metric"},
+    {"name": "First (%)", "id": "first", "type": "numeric", "format": PERCENT},
+    {"name": "Last (%)", "id": "last", "type": "numeric", "format": PERCENT},
+    {"name": "Change (points)", "id": "change", "type": "numeric", "format": PERCENT},
+    {"name": "Peak (%)", "id": "peak", "type": "numeric", "format": PERCENT},
+    {"name": "Peak step", "id": "peak_step", "type": "numeric"},
+    {"name": "Lowest (%)", "id": "lowest", "type": "numeric", "format": PERCENT},
+    {"name": "Lowest step", "id": "lowest_step", "type": "numeric"},
+    {"name": "Mean (%)", "id": "mean", "type": "numeric", "format": PERCENT},
+    {"name": "Volatility (points)", "id": "volatility", "type": "numeric", "format": PERCENT},
+]
+TABLE_STYLE = {
+    "style_table": {"overflowX": "auto"},
+    "style_cell": {
+        "fontFamily": FONT_FAMILY,
+        "fontSize": "0.88rem",
+        "padding": "4px 8px",
+        "backgroundColor": "var(--surface)",
+        "color": "var(--text)",
+        "border": "1px solid var(--border)",
+    },
+    "style_header": {"fontWeight": "600", "backgroundColor": "var(--surface-alt)", "whiteSpace": "normal"},
+}
+
+
+def create_summary_section() -> html.Section:
+    return html.Section(
+        className="summary",
+        **{"aria-labelledby": "summary-heading"},
+        children=[
+            html.H2("Summary of the visible steps", id="summary-heading"),
+            html.P(
+                "Raw values in %, over the steps shown; change and volatility (the standard deviation of the changes "
+                "between consecutive checkpoints) in percentage points. Click a column header to sort.",
+                className="hint",
+            ),
+            dash_table.DataTable(
+                id=ids.SUMMARY_TABLE, columns=SUMMARY_COLUMNS, data=[], sort_action="native", **TABLE_STYLE
+            ),
+        ],
+    )
+
+
 def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Div:
     names = run_names(result.frame)
-    state = chart_state(result.frame, names, empty_message=f"No runs found in {display_path(settings.data_path)}")
+    best = best_metric_choice(list(make_view(result.frame, names).metrics), "Overall")
+    options = ChartOptions(best_metric=best)
+    state = chart_state(
+        result.frame, names, empty_message=f"No runs found in {display_path(settings.data_path)}", options=options
+    )
     sections = section_options(result.frame, state.view)
     return html.Div(
         className="page",
         children=[
+            dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.DATA_VERSION, data=version),
+            dcc.Store(id=ids.THEME, data="light"),
+            dcc.Store(id=ids.ZOOM_EVENT),
+            dcc.Store(id=ids.CHART_KEY, data=chart_key(names, None, version, None, options)),
+            dcc.Store(id=ids.SUMMARY_ROWS),
+            dcc.Store(id=ids.DATA_ROWS),
             dcc.Store(id=ids.UPLOADED_RUNS, storage_type="session"),
             create_header(result, settings),
             html.Div(
@@ -239,6 +459,9 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                         children=[
                             create_run_control(names, names),
                             create_metric_control(state),
+                            create_best_control(state, best),
+                            create_smoothing_control(),
+                            create_display_control(),
                             create_section_control(sections),
                             create_live_control(settings),
                             create_upload_control(settings),
@@ -256,11 +479,27 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                                     id=ids.CHART, figure=state.figure, config=GRAPH_CONFIG, className="chart"
                                 ),
                             ),
+                            html.Div(
+                                id="data-table-box",
+                                className="data-table-box",
+                                hidden=True,
+                                children=dash_table.DataTable(
+                                    id=ids.DATA_TABLE,
+                                    columns=[],
+                                    data=[],
+                                    sort_action="native",
+                                    page_size=50,
+                                    **TABLE_STYLE,
+                                ),
+                            ),
                             html.P(
                                 "Drag across the chart to zoom into steps, double-click to zoom out, click a legend "
                                 "entry to show or hide it, hover to read every value at a step.",
                                 className="hint",
                             ),
+                            create_export_row(),
+                            html.Section(id=ids.BEST_PANEL, className="best-panel", **{"aria-live": "polite"}),
+                            create_summary_section(),
                             html.Div(
                                 id=ids.SUBSET_BOX,
                                 className="subset-box",

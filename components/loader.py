@@ -325,22 +325,35 @@ def _step_column(columns: Iterable[str]) -> str | None:
     return next((column for column in columns if squash(column) in _STEP_NAMES), None)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks pandas' CSV reader knows
+
+
 def _parse_table(where: str, name: str, text: str, suffix: str, notes: list[str]) -> list[_Table]:
-    lines = text.splitlines()
-    line_numbers = [number for number, line in enumerate(lines, 1) if line.strip()]
-    header = lines[line_numbers[0] - 1]
-    sep = _delimiter(suffix, header)
+    lines = _LINE_BREAK.split(text)
+    first = next(index for index, line in enumerate(lines) if line.strip())  # the header; the text is not blank
+    sep = _delimiter(suffix, lines[first])
+    body = "\n".join(lines[first:])
     try:
-        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
+        # Blank lines are kept as rows so that row i is file line first + 2 + i; they are dropped below.
+        table = pd.read_csv(io.StringIO(body), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.ParserError as error:
-        raise DataError(f"{where}: {_describe_parser_error(str(error))}") from None
+        raise DataError(f"{where}: {_describe_parser_error(str(error), offset=first)}") from None
     table.columns = [str(column).strip() for column in table.columns]
     if len(table.columns) == 1 and re.search(r"[;|]", table.columns[0]):
-        raise DataError(f"{where} line 1: columns must be separated by commas (or tabs); found '{table.columns[0]}'")
-    row_lines = np.asarray(line_numbers[1 : len(table) + 1])
-    data_lines = [lines[number - 1] for number in row_lines]
+        raise DataError(
+            f"{where} line {first + 1}: columns must be separated by commas (or tabs); found '{table.columns[0]}'"
+        )
+    data_lines = lines[first + 1 : first + 1 + len(table)]
+    row_lines = np.arange(len(table)) + first + 2
+    filled = np.array([bool(line.strip().strip(sep).strip()) for line in data_lines], dtype=bool)
+    if len(data_lines) != len(table):  # a quoted field spans lines: the line numbers are only approximate
+        filled = (table != "").any(axis=1).to_numpy()
+        data_lines = None
+    else:
+        data_lines = [line for line, keep in zip(data_lines, filled, strict=True) if keep]
+    table, row_lines = table[filled].reset_index(drop=True), row_lines[filled]
     table, row_lines = _drop_short_rows(
-        where, table, row_lines, data_lines, sep, writing=not text.endswith("\n"), notes=notes
+        where, table, row_lines, data_lines, sep, writing=not text.endswith(("\n", "\r")), notes=notes
     )
     if table.empty:
         raise DataError(f"{where}: no data rows below the header")
@@ -350,19 +363,22 @@ def _parse_table(where: str, name: str, text: str, suffix: str, notes: list[str]
     return [_wide_table(where, name, table, row_lines, notes)]
 
 
-def _describe_parser_error(message: str) -> str:
+def _describe_parser_error(message: str, offset: int = 0) -> str:
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if found:
         expected, line, saw = found.groups()
-        return f"line {line}: {saw} fields where the header has {expected}"
+        return f"line {int(line) + offset}: {saw} fields where the header has {expected}"
     return f"cannot be parsed as CSV ({message.strip()})"
 
 
 def _drop_short_rows(where, table, row_lines, data_lines, sep, writing: bool, notes: list[str]):
     """Rows with fewer fields than the header; the last one is forgiven while the file is still being written.
 
-    pandas pads short rows with empty cells, so the fields are counted on the raw lines (quoted ones excepted).
+    pandas pads short rows with empty cells, so the fields are counted on the raw lines (quoted ones excepted,
+    and all of them when a quoted field spans lines, ``data_lines`` None).
     """
+    if data_lines is None:
+        return table, row_lines
     expected = len(table.columns)
     short = np.array([line.count(sep) + 1 < expected and '"' not in line for line in data_lines], dtype=bool)
     if not short.any():

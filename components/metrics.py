@@ -57,13 +57,13 @@ def rb2_category(name: str) -> str | None:
 
 def main_metrics(names: Iterable[str]) -> list[str]:
     """The headline metrics among ``names`` (no subsets), in display order."""
-    wanted = set(names or ())
+    wanted = set(() if names is None else names)
     return [metric for metric in MAIN_METRICS if metric in wanted]
 
 
 def subsets_of(parent: str, names: Iterable[str]) -> list[str]:
     """The subsets of a section (or of Prior Sets) among ``names``, in reference order."""
-    wanted = set(names or ())
+    wanted = set(() if names is None else names)
     return [subset for subset, owner in SUBSET_PARENT.items() if owner == parent and subset in wanted]
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import build_figure, figure_height, plotly_text
+from components.figures import ChartOptions, build_figure, figure_height, plotly_text
 from components.metrics import DETAIL_PARENTS, subsets_of
 from components.view import View, make_view, run_colours, run_names, step_range_after, visible_after
 from components.zoom import padded
@@ -27,6 +29,15 @@ class ChartState:
     slider_value: list[int]
     slider_marks: dict[int, str]
     height_px: int | None
+
+
+def chart_key(selected, pattern, version, uploads, options: ChartOptions) -> str:
+    """A fingerprint of everything a full redraw of the chart depends on (zooms aside): when it is unchanged,
+    the chart on screen is already right."""
+    material = json.dumps(
+        [sorted(selected or ()), pattern or "", version, uploads or {}, asdict(options)], sort_keys=True, default=str
+    )
+    return hashlib.sha1(material.encode()).hexdigest()[:16]
 
 
 def chart_title(view: View) -> str:
@@ -64,11 +75,14 @@ def chart_state(
     previous_range=None,
     previous_bounds=None,
     empty_message: str = "No runs to show",
+    options: ChartOptions | None = None,
 ) -> ChartState:
     """Everything the chart and its controls show, keeping the user's metric choices and zoom where they apply."""
     view = make_view(frame, selected, pattern)
-    options = list(view.metrics)
-    visible = visible_after(previous_visible, previous_options, options) if previous_options is not None else options
+    available = list(view.metrics)
+    visible = (
+        visible_after(previous_visible, previous_options, available) if previous_options is not None else available
+    )
     bounds = view.bounds or (0.0, 1.0)
     low, high = step_range_after(previous_range, previous_bounds, view.bounds)
     is_full = (low, high) == bounds
@@ -81,13 +95,14 @@ def chart_state(
         title=chart_title(view),
         colours=run_colours(run_names(frame)),
         empty_message=empty_message,
+        options=options,
     )
     shown = frame[frame["run"].isin(view.runs) & frame["metric"].isin(view.metrics)]
     steps = sorted(int(step) for step in shown["step"].unique())
     return ChartState(
         view=view,
         figure=figure,
-        metric_options=options,
+        metric_options=available,
         visible_metrics=visible,
         slider_bounds=(int(bounds[0]), int(bounds[1])),
         slider_value=[int(round(low)), int(round(high))],
@@ -102,7 +117,9 @@ def section_options(frame: pd.DataFrame, view: View) -> list[str]:
     return [parent for parent in DETAIL_PARENTS if subsets_of(parent, metrics)]
 
 
-def subset_chart(frame: pd.DataFrame, view: View, section: str, x_range) -> tuple[go.Figure, int | None] | None:
+def subset_chart(
+    frame: pd.DataFrame, view: View, section: str, x_range, options: ChartOptions | None = None
+) -> tuple[go.Figure, int | None] | None:
     """The subsets of one section over steps for the shown runs and the height it needs; None without subsets."""
     runs = [run for run in view.runs if subsets_of(section, frame.loc[frame["run"] == run, "metric"].unique())]
     subsets = subsets_of(section, frame.loc[frame["run"].isin(runs), "metric"].unique())
@@ -110,7 +127,14 @@ def subset_chart(frame: pd.DataFrame, view: View, section: str, x_range) -> tupl
         return None
     subset_view = View(runs=tuple(runs), metrics=tuple(subsets), bounds=view.bounds)
     title = f"{section} subsets" + (f": {plotly_text(runs[0])}" if len(runs) == 1 else f": {len(runs)} runs")
+    options = replace(options or ChartOptions(), best_metric=None)
     figure = build_figure(
-        frame, subset_view, visible_metrics=subsets, x_range=x_range, title=title, colours=run_colours(run_names(frame))
+        frame,
+        subset_view,
+        visible_metrics=subsets,
+        x_range=x_range,
+        title=title,
+        colours=run_colours(run_names(frame)),
+        options=options,
     )
     return figure, figure_height(subset_view)

@@ -69,7 +69,17 @@ CHART_OUTPUT = f"..{ids.CHART}.figure...{ids.CHART_BOX}"
 
 
 def chart_call(dashboard, changed, runs=("seed-run",), slider=(0, 600), visible=ALL, **extra):
+    """A chart callback request from a page that shows what the layout drew, after ``changed`` changed."""
+    layout = layout_of(dashboard.client)
     values = {
+        f"{ids.DATA_VERSION}.data": find_component(layout, ids.DATA_VERSION)["props"]["data"],
+        f"{ids.CHART_KEY}.data": find_component(layout, ids.CHART_KEY)["props"]["data"],
+        f"{ids.SMOOTHING_MODE}.value": "off",
+        f"{ids.EMA_WEIGHT}.value": 0.6,
+        f"{ids.MA_WINDOW}.value": 5,
+        f"{ids.BEST_METRIC}.value": "Overall",
+        f"{ids.Y_SCALE}.value": "fit",
+        f"{ids.THEME}.data": "light",
         f"{ids.RUN_PICKER}.value": list(runs),
         f"{ids.STEP_SLIDER}.value": list(slider),
         f"{ids.STEP_SLIDER}.min": 0,
@@ -126,7 +136,7 @@ def test_moving_the_slider_zooms_the_chart_and_fits_the_y_axis(dashboard):
 
 def test_box_zoom_on_the_chart_moves_the_slider(dashboard):
     relayout = {"xaxis.range[0]": 149.7, "xaxis.range[1]": 402.2}
-    response = chart_call(dashboard, f"{ids.CHART}.relayoutData", **{f"{ids.CHART}.relayoutData": relayout})
+    response = chart_call(dashboard, f"{ids.ZOOM_EVENT}.data", **{f"{ids.ZOOM_EVENT}.data": relayout})
     assert response.get_json()["response"][ids.STEP_SLIDER]["value"] == [150, 402]
     assert patch_operations(response)[("layout", "xaxis", "range")] == [149.7, 402.2]
 
@@ -137,7 +147,7 @@ def test_reset_returns_to_every_step(dashboard):
 
 
 def test_relayout_without_a_step_change_sends_nothing(dashboard):
-    response = chart_call(dashboard, f"{ids.CHART}.relayoutData", **{f"{ids.CHART}.relayoutData": {"autosize": True}})
+    response = chart_call(dashboard, f"{ids.ZOOM_EVENT}.data", **{f"{ids.ZOOM_EVENT}.data": {"autosize": True}})
     assert response.status_code == 204
 
 

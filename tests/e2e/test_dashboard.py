@@ -14,8 +14,8 @@ def chart(page):
         f"""() => {{
             const gd = {PLOT};
             return {{
-                names: gd._fullData.map(t => t.name),
-                shown: gd._fullData.filter(t => t.visible === true).map(t => t.name),
+                names: gd._fullData.filter(t => !t.meta.best).map(t => t.name),
+                shown: gd._fullData.filter(t => t.visible === true && !t.meta.best).map(t => t.name),
                 x: gd._fullLayout.xaxis.range.slice(),
                 y: gd._fullLayout.yaxis.range.slice(),
                 slider: [...document.querySelectorAll('#step-range input[type=number]')].map(i => Number(i.value)),
@@ -58,7 +58,7 @@ def zoom_with_slider(page, low, high):
 def test_the_chart_draws_five_metric_lines_with_titles(page):
     state = chart(page)
     assert state["names"] == METRICS and state["shown"] == METRICS
-    assert page.locator("#rewardbench-chart .scatterlayer .trace").count() == 5
+    assert page.locator("#rewardbench-chart .scatterlayer .trace").count() == 6  # five lines and the best star
     assert page.locator("#rewardbench-chart .legend .traces").count() == 5
     assert page.locator("#rewardbench-chart .xtitle").text_content() == "Training steps"
     assert page.locator("#rewardbench-chart .ytitle").text_content() == "RewardBench (%)"
@@ -74,7 +74,7 @@ def test_unticking_a_metric_hides_its_line_keeps_the_zoom_and_asks_no_server(pag
     page.on("request", lambda request: requests.append(request.url) if "_dash-update" in request.url else None)
 
     page.get_by_label("Chat Hard").uncheck()
-    wait_until(page, "gd._fullData.filter(t => t.visible === true).length === 4")
+    wait_until(page, "gd._fullData.filter(t => t.visible === true && !t.meta.best).length === 4")
 
     after = chart(page)
     assert after["shown"] == ["Chat", "Safety", "Reasoning", "Overall"]
@@ -85,10 +85,10 @@ def test_unticking_a_metric_hides_its_line_keeps_the_zoom_and_asks_no_server(pag
 
 
 def test_all_and_none_buttons(page):
-    page.get_by_role("button", name="None").click()
+    page.get_by_role("button", name="None", exact=True).click()
     wait_until(page, "gd._fullData.every(t => t.visible === 'legendonly')")
     assert chart(page)["picked"] == []
-    page.get_by_role("button", name="All").click()
+    page.get_by_role("button", name="All", exact=True).click()
     wait_until(page, "gd._fullData.every(t => t.visible === true)")
     assert chart(page)["picked"] == METRICS
 
@@ -159,7 +159,7 @@ def test_hovering_a_step_shows_every_visible_value_in_one_label(page):
         assert re.search(rf"{metric}\s*:\s*{re.escape(value)}", text), (metric, text)
 
     page.get_by_label("Chat Hard").uncheck()
-    wait_until(page, "gd._fullData.filter(t => t.visible === true).length === 4")
+    wait_until(page, "gd._fullData.filter(t => t.visible === true && !t.meta.best).length === 4")
     page.mouse.move(0, 0)
     text = hover_label(page, 350)
     assert "Chat Hard" not in text and "Reasoning" in text

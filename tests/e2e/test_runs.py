@@ -28,7 +28,7 @@ def panels(page):
             const meta = gd.layout.meta;
             if (meta.view !== 'panels') return {{view: meta.view}};
             const shown = {{}};
-            gd._fullData.filter(t => t.meta && !t.meta.legend && t.visible === true).forEach(t => {{
+            gd._fullData.filter(t => t.meta && !t.meta.legend && !t.meta.best && t.visible === true).forEach(t => {{
                 (shown[t.meta.metric] = shown[t.meta.metric] || []).push(t.meta.run);
             }});
             return {{view: meta.view, shown: shown, legend: gd._fullData.filter(t => t.showlegend).map(t => t.name)}};

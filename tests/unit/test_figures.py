@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from components.figures import METRIC_COLOURS, build_figure, panel_domains, zoom_updates
+from components.figures import METRIC_COLOURS, ChartOptions, build_figure, panel_domains, zoom_updates
 from components.loader import load_path, load_run
 from components.render import chart_state, slider_marks
 from components.view import View, make_view
@@ -25,16 +25,28 @@ def many():
     return load_path(RUNS).frame
 
 
-def make(frame, visible=ALL, x_range=(-12, 612)):
+def make(frame, visible=ALL, x_range=(-12, 612), **options):
     view = make_view(frame, ["seed-run"])
-    return build_figure(frame, view, visible_metrics=visible, x_range=x_range, title="RewardBench: seed-run")
+    return build_figure(
+        frame,
+        view,
+        visible_metrics=visible,
+        x_range=x_range,
+        title="RewardBench: seed-run",
+        options=ChartOptions(**options),
+    )
+
+
+def lines(figure):
+    """The metric lines, without best-checkpoint stars or legend-only helpers."""
+    return [trace for trace in figure.data if not trace.meta.get("best") and not trace.meta.get("legend")]
 
 
 def test_one_line_with_markers_per_metric_in_legend_order_and_chart_colours(frame):
     figure = make(frame)
-    assert [trace.name for trace in figure.data] == ALL
-    assert [trace.line.color for trace in figure.data] == ["#1f77b4", "#ff7f0e", "#2ca02c", "#ffbb78", "#d62728"]
-    assert all(trace.mode == "lines+markers" for trace in figure.data)
+    assert [trace.name for trace in lines(figure)] == ALL
+    assert [trace.line.color for trace in lines(figure)] == ["#1f77b4", "#ff7f0e", "#2ca02c", "#ffbb78", "#d62728"]
+    assert all(trace.mode == "lines+markers" for trace in lines(figure))
     assert list(figure.data[0].x) == list(range(0, 601, 25))
 
 
@@ -51,12 +63,12 @@ def test_hover_shows_every_metric_at_a_step_with_one_decimal_percent(frame):
     figure = make(frame)
     assert figure.layout.hovermode == "x unified"
     assert figure.layout.xaxis.unifiedhovertitle.text == "Step %{x}"
-    assert all(trace.hovertemplate == "%{y:.1f}%" for trace in figure.data)
+    assert all(trace.hovertemplate == "%{y:.1f}%" for trace in lines(figure))
 
 
 def test_hidden_metrics_stay_in_the_legend_and_the_y_range_fits_the_visible_ones(frame):
     figure = make(frame, visible=["Chat", "Reasoning"])
-    assert [trace.visible for trace in figure.data] == [True, "legendonly", "legendonly", True, "legendonly"]
+    assert [trace.visible for trace in lines(figure)] == [True, "legendonly", "legendonly", True, "legendonly"]
     low, high = figure.layout.yaxis.range
     assert 82 < low < 83 and 93 < high < 94
 
@@ -70,13 +82,13 @@ def test_zoom_is_kept_across_updates_and_y_follows_the_data(frame):
 def test_missing_values_are_drawn_as_gaps(frame):
     gappy = frame.copy()
     gappy.loc[(gappy["metric"] == "Chat") & (gappy["step"] == 100), "value"] = math.nan
-    chat = make(gappy).data[0]
+    chat = lines(make(gappy))[0]
     assert chat.y[4] is None and chat.connectgaps is False
 
 
 def test_metrics_missing_from_the_data_get_no_line(frame):
     only_two = frame[frame["metric"].isin(["Safety", "Overall"])]
-    assert [trace.name for trace in make(only_two).data] == ["Safety", "Overall"]
+    assert [trace.name for trace in lines(make(only_two))] == ["Safety", "Overall"]
 
 
 def test_every_chart_metric_has_its_colour():
@@ -89,7 +101,7 @@ def test_several_runs_get_one_panel_per_metric_and_one_colour_per_run(many):
                           colours={"wide": "#111111", "evals": "#222222", "long-b": "#333333"})  # fmt: skip
     assert figure.layout.meta["view"] == "panels"
     assert figure.layout.meta["panels"] == ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
-    data = [trace for trace in figure.data if not trace.meta.get("legend")]
+    data = lines(figure)
     colours = {trace.meta["run"]: {t.line.color for t in data if t.meta["run"] == trace.meta["run"]} for trace in data}
     assert colours == {"wide": {"#111111"}, "evals": {"#222222"}, "long-b": {"#333333"}}
     legend = [trace.name for trace in figure.data if trace.showlegend]
@@ -103,7 +115,7 @@ def test_several_runs_get_one_panel_per_metric_and_one_colour_per_run(many):
 def test_runs_with_different_step_grids_plot_their_own_steps(many):
     view = make_view(many, ["long-a", "long-b"])
     figure = build_figure(many, view, visible_metrics=view.metrics, x_range=(0, 200), title="t")
-    chat = {trace.meta["run"]: list(trace.x) for trace in figure.data if trace.meta.get("metric") == "Chat"}
+    chat = {trace.meta["run"]: list(trace.x) for trace in lines(figure) if trace.meta.get("metric") == "Chat"}
     assert chat == {"long-a": [0, 100], "long-b": [0, 200]}
 
 
@@ -161,3 +173,44 @@ def test_slider_marks_every_checkpoint_and_labels_round_steps_only():
     assert [s for s, label in slider_marks([0, 1, 2, 3]).items() if label] == [0, 1, 2, 3]
     many_steps = slider_marks(list(range(0, 20001, 10)))
     assert len(many_steps) <= 12 and many_steps[0] == "0" and many_steps[20000] == "20000"
+
+
+def test_the_best_checkpoint_is_starred_and_annotated(frame):
+    figure = make(frame)
+    (star,) = [trace for trace in figure.data if trace.meta.get("best")]
+    assert (list(star.x), list(star.y), star.marker.symbol) == ([500], [88.0], "star")
+    assert figure.layout.annotations[0].text == "Best Overall: 88.0% at step 500"
+    chat = make(frame, best_metric="Chat")
+    assert chat.layout.annotations[0].text == "Best Chat: 93.0% at step 550"
+    assert not [t for t in make(frame, best_metric=None).data if t.meta.get("best")]
+
+
+def test_each_run_gets_its_best_checkpoint_in_the_panels_view(many):
+    view = make_view(many, ["wide", "evals"])
+    figure = build_figure(many, view, visible_metrics=view.metrics, x_range=(0, 200), title="t")
+    stars = {trace.meta["run"]: (list(trace.x), trace.yaxis) for trace in figure.data if trace.meta.get("best")}
+    assert stars == {"wide": ([200], "y5"), "evals": ([200], "y5")}
+
+
+def test_smoothing_draws_the_raw_line_faint_under_the_smoothed_one(frame):
+    figure = make(frame, smoothing="ema", ema_weight=0.5)
+    chat = [trace for trace in figure.data if trace.meta.get("metric") == "Chat"]
+    raw, smoothed = chat
+    assert raw.meta["raw"] and raw.opacity == 0.3 and raw.hoverinfo == "skip"
+    assert smoothed.y[1] == pytest.approx((0.5 * 83.0 * 0.5 + 0.5 * 84.6) / 0.75)
+    assert list(smoothed.customdata[:2]) == [83.0, 84.6]
+    assert smoothed.hovertemplate == "%{y:.1f}% (raw %{customdata:.1f}%)"
+    assert raw.legendgroup == smoothed.legendgroup == "Chat"
+
+
+def test_full_scale_fixes_the_y_axis_at_0_to_100(frame, many):
+    assert list(make(frame, y_scale="full").layout.yaxis.range) == [0, 100]
+    view = make_view(many, ["wide"])
+    assert ("layout", "yaxis", "range") not in zoom_updates(many, view, ALL, (0, 100), ChartOptions(y_scale="full"))
+
+
+def test_the_dark_theme_uses_plotly_dark(frame):
+    assert (
+        make(frame, theme="dark").layout.template.layout.paper_bgcolor
+        != make(frame).layout.template.layout.paper_bgcolor
+    )

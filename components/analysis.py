@@ -1,0 +1,142 @@
+"""What a researcher decides with: the best checkpoint, summary statistics, smoothing. Pure functions."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SMOOTHING_OFF = "off"
+SMOOTHING_EMA = "ema"
+SMOOTHING_MOVING_AVERAGE = "moving-average"
+SMOOTHING_MODES = (SMOOTHING_OFF, SMOOTHING_EMA, SMOOTHING_MOVING_AVERAGE)
+
+
+@dataclass(frozen=True)
+class Best:
+    run: str
+    metric: str
+    step: int
+    value: float
+    tied_steps: tuple[int, ...] = ()  # later steps with the same value; the earliest is picked
+
+
+def best_checkpoint(steps, values, run: str = "", metric: str = "") -> Best | None:
+    """The step with the highest value (the earliest on a tie), or None when there is no value at all."""
+    steps = np.asarray(steps)
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    order = np.argsort(steps, kind="stable")
+    steps, values, finite = steps[order], values[order], finite[order]
+    peak = values[finite].max()
+    at_peak = finite & np.isclose(values, peak, rtol=0, atol=1e-9)
+    tied = [int(step) for step in steps[at_peak]]
+    return Best(run=run, metric=metric, step=tied[0], value=float(peak), tied_steps=tuple(tied[1:]))
+
+
+def best_checkpoints(frame: pd.DataFrame, runs, metric: str) -> list[Best]:
+    """The best checkpoint of each run by ``metric``, for the runs that have it."""
+    found = []
+    for run in runs:
+        points = frame[(frame["run"] == run) & (frame["metric"] == metric)]
+        best = best_checkpoint(points["step"], points["value"], run=run, metric=metric)
+        if best is not None:
+            found.append(best)
+    return found
+
+
+SUMMARY_FIELDS = ("first", "last", "change", "peak", "peak_step", "lowest", "lowest_step", "mean", "volatility")
+
+
+def summarize(steps, values) -> dict[str, float | int | None]:
+    """Statistics of one line: first, last, change (last - first), peak and lowest with their steps, mean, and
+    volatility (standard deviation of the changes between consecutive points). Gaps are skipped; a statistic that
+    needs more points than there are is None."""
+    steps = np.asarray(steps)
+    values = np.asarray(values, dtype=float)
+    keep = np.isfinite(values)
+    order = np.argsort(steps[keep], kind="stable")
+    steps, values = steps[keep][order], values[keep][order]
+    if values.size == 0:
+        return dict.fromkeys(SUMMARY_FIELDS)
+    changes = np.diff(values)
+    return {
+        "first": float(values[0]),
+        "last": float(values[-1]),
+        "change": float(values[-1] - values[0]),
+        "peak": float(values.max()),
+        "peak_step": int(steps[int(values.argmax())]),
+        "lowest": float(values.min()),
+        "lowest_step": int(steps[int(values.argmin())]),
+        "mean": float(values.mean()),
+        "volatility": float(changes.std(ddof=1)) if changes.size >= 2 else None,
+    }
+
+
+def summary_rows(frame: pd.DataFrame, runs, metrics, step_range) -> list[dict]:
+    """One row of statistics per run and metric, over the steps inside ``step_range``."""
+    low, high = sorted(step_range)
+    inside = frame[frame["step"].between(low, high)]
+    rows = []
+    for run in runs:
+        for metric in metrics:
+            points = inside[(inside["run"] == run) & (inside["metric"] == metric)]
+            if points.empty:
+                continue
+            rows.append({"run": run, "metric": metric, **summarize(points["step"], points["value"])})
+    return rows
+
+
+def ema(values, weight: float) -> np.ndarray:
+    """TensorBoard's debiased exponential moving average: last = last * w + (1 - w) * x from 0, divided by
+    1 - w ** n with n the finite points so far. Non-finite values pass through and do not count."""
+    values = np.asarray(values, dtype=float)
+    smoothed = values.copy()
+    last = 0.0
+    count = 0
+    for index, value in enumerate(values):
+        if not math.isfinite(value):
+            continue
+        last = last * weight + (1 - weight) * value
+        count += 1
+        debias = 1.0 if weight == 1 else 1 - weight**count
+        smoothed[index] = last / debias
+    return smoothed
+
+
+def moving_average(values, window: int) -> np.ndarray:
+    """Centred moving average over ``window`` points (shorter at the ends); non-finite values pass through and
+    are left out of their neighbours' means."""
+    values = np.asarray(values, dtype=float)
+    half = max(int(window), 1) // 2
+    series = pd.Series(values)
+    means = series.rolling(2 * half + 1, center=True, min_periods=1).mean().to_numpy()
+    return np.where(np.isfinite(values), means, values)
+
+
+def smooth(values, mode: str, weight: float = 0.6, window: int = 5) -> np.ndarray:
+    if mode == SMOOTHING_EMA:
+        return ema(values, weight)
+    if mode == SMOOTHING_MOVING_AVERAGE:
+        return moving_average(values, window)
+    return np.asarray(values, dtype=float)
+
+
+def visible_table(frame: pd.DataFrame, runs, metrics, step_range) -> pd.DataFrame:
+    """The plotted numbers as one wide table: a row per run and step inside ``step_range``, a column per metric,
+    in the order given (gaps stay empty)."""
+    low, high = sorted(step_range)
+    metrics = list(metrics)
+    rows = frame[frame["run"].isin(list(runs)) & frame["metric"].isin(metrics) & frame["step"].between(low, high)]
+    if rows.empty:
+        return pd.DataFrame(columns=["run", "step", *metrics])
+    wide = rows.pivot_table(index=["run", "step"], columns="metric", values="value", aggfunc="last", dropna=False)
+    wide = wide.reindex(columns=[metric for metric in metrics if metric in wide.columns]).reset_index()
+    order = {run: index for index, run in enumerate(runs)}
+    wide = wide.sort_values(["run", "step"], key=lambda column: column.map(order) if column.name == "run" else column)
+    wide.columns.name = None
+    return wide.reset_index(drop=True)
