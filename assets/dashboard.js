@@ -140,6 +140,23 @@
     return [shown, patch.build()];
   }
 
+  // Same string as chart_key in components/render.py: Python's json.dumps with compact separators.
+  function chartKey(runs, pattern, version, uploads, controls) {
+    var uploaded = Object.keys(uploads || {}).sort().map(function (name) {
+      return name + ":" + uploads[name].step.length;
+    }).join(",");
+    var material = [(runs || []).slice().sort(), pattern || "", version || "", uploaded].concat(controls);
+    return JSON.stringify(material);
+  }
+
+  function redrawIfStale(drawnKey, runs, pattern, version, uploads) {
+    var controls = Array.prototype.slice.call(arguments, 5).map(function (value) {
+      return value === undefined ? null : value;
+    });
+    var current = chartKey(runs, pattern, version, uploads, controls);
+    return current === drawnKey ? window.dash_clientside.no_update : Date.now();
+  }
+
   function stepAxisChange(relayoutData) {
     var moved = relayoutData && Object.keys(relayoutData).some(function (key) { return /^xaxis\d*\./.test(key); });
     return moved ? relayoutData : window.dash_clientside.no_update;
@@ -236,10 +253,11 @@
       best === "none" ? null : (best !== null && knownMetrics.indexOf(best) >= 0 ? best : nc),
       params.get("y") === "full" || params.get("y") === "fit" ? params.get("y") : nc,
       params.get("view") === "table" ? ["table"] : (params.get("view") === "chart" ? [] : nc),
+      params.get("x") ? params.get("x") : nc,
     ];
   }
 
-  function encodeView(runs, filter, metrics, slider, smoothing, weight, window_, best, yScale, table) {
+  function encodeView(runs, filter, metrics, slider, smoothing, weight, window_, best, yScale, table, xAxis) {
     var params = new URLSearchParams();
     (runs || []).forEach(function (run) { params.append("run", run); });
     if (filter) { params.set("filter", filter); }
@@ -254,18 +272,19 @@
     params.set("best", best || "none");
     if (yScale === "full") { params.set("y", "full"); }
     if ((table || []).indexOf("table") >= 0) { params.set("view", "table"); }
+    if (xAxis && xAxis !== "step") { params.set("x", xAxis); }
     return "?" + params.toString();
   }
 
   function syncUrl(search) {
     var nc = window.dash_clientside.no_update;
     var args = Array.prototype.slice.call(arguments);
-    var controls = args.slice(1, 11);
-    var runOptions = args[11];
-    var metricOptions = args[12];
+    var controls = args.slice(1, 12);
+    var runOptions = args[12];
+    var metricOptions = args[13];
     var context = window.dash_clientside.callback_context;
     var trigger = context.triggered_id;
-    var unchanged = [nc, nc, nc, nc, nc, nc, nc, nc, nc, nc, nc];
+    var unchanged = [nc, nc, nc, nc, nc, nc, nc, nc, nc, nc, nc, nc];
     if (trigger === undefined || trigger === null || trigger === "url") {
       return search ? decodeView(search, runOptions, metricOptions) : unchanged;
     }
@@ -309,11 +328,35 @@
     }
   }, true);
 
+  // Dash's sliders render their number boxes and handles without names; give each a name to be read out.
+  var SLIDER_NAMES = {
+    "step-range": ["First training step shown", "Last training step shown"],
+    "ema-weight": ["Smoothing weight"],
+    "ma-window": ["Moving average window, in checkpoints"],
+  };
+
+  function nameSliderParts() {
+    Object.keys(SLIDER_NAMES).forEach(function (id) {
+      var root = document.getElementById(id);
+      if (!root) { return; }
+      var names = SLIDER_NAMES[id];
+      root.querySelectorAll("input[type=number]").forEach(function (input, i) {
+        if (!input.getAttribute("aria-label")) { input.setAttribute("aria-label", names[i % names.length]); }
+      });
+      root.querySelectorAll("[role=slider]").forEach(function (thumb, i) {
+        if (!thumb.getAttribute("aria-label")) { thumb.setAttribute("aria-label", names[i % names.length]); }
+      });
+    });
+  }
+
+  new MutationObserver(nameSliderParts).observe(document.documentElement, { childList: true, subtree: true });
+
   // Extend the object in place: dash-renderer keeps its own reference to it.
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.rewardbench = {
     toggleMetrics: toggleMetrics,
     stepAxisChange: stepAxisChange,
+    redrawIfStale: redrawIfStale,
     filterTables: filterTables,
     showTable: showTable,
     applyTheme: applyTheme,

@@ -14,7 +14,7 @@ from dash.exceptions import PreventUpdate
 from components import ids
 from components.analysis import SMOOTHING_MODES, best_checkpoints, summary_rows, visible_table
 from components.config import Settings
-from components.figures import THEMES, ChartOptions, zoom_updates
+from components.figures import THEMES, ChartOptions, step_axis, zoom_updates
 from components.layout import (
     best_metric_choice,
     chart_box_style,
@@ -23,12 +23,13 @@ from components.layout import (
     metric_options,
     problem_items,
     run_options,
+    x_axis_options,
 )
 from components.loader import DataError, LoadResult, empty_frame, parse_bytes
 from components.metrics import subsets_of
 from components.provider import DataProvider, combine, frame_to_upload, upload_name
 from components.render import chart_key, chart_state, section_options, subset_chart
-from components.view import make_view, matching_runs, run_names, selection_after
+from components.view import axis_columns, make_view, matching_runs, run_names, selection_after
 from components.zoom import padded, plan_zoom
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,15 @@ OPTION_INPUTS = (
     Input(ids.BEST_METRIC, "value"),
     Input(ids.Y_SCALE, "value"),
     Input(ids.THEME, "data"),
+    Input(ids.X_AXIS, "value"),
+)
+# What a chart is drawn from (see render.chart_key), in the order redrawIfStale in assets/dashboard.js reads them.
+CHART_KEY_INPUTS = (
+    Input(ids.RUN_PICKER, "value"),
+    Input(ids.RUN_FILTER, "value"),
+    Input(ids.DATA_VERSION, "data"),
+    Input(ids.UPLOADED_RUNS, "data"),
+    *OPTION_INPUTS,
 )
 CLIENTSIDE_OUTPUTS = {
     "filterTables": [
@@ -63,10 +73,11 @@ URL_STATE = (
     (ids.BEST_METRIC, "value"),
     (ids.Y_SCALE, "value"),
     (ids.TABLE_TOGGLE, "value"),
+    (ids.X_AXIS, "value"),
 )
 
 
-def chart_options(smoothing, ema_weight, window, best_metric, y_scale, theme) -> ChartOptions:
+def chart_options(smoothing, ema_weight, window, best_metric, y_scale, theme, x_axis="step") -> ChartOptions:
     """Chart options from control values, each falling back to its default when missing or out of range."""
     defaults = ChartOptions()
     weight = ema_weight if isinstance(ema_weight, (int, float)) and 0 <= ema_weight < 1 else defaults.ema_weight
@@ -78,6 +89,7 @@ def chart_options(smoothing, ema_weight, window, best_metric, y_scale, theme) ->
         best_metric=best_metric,
         y_scale=y_scale if y_scale in ("fit", "full") else defaults.y_scale,
         theme=theme if theme in THEMES else defaults.theme,
+        x_axis=x_axis if isinstance(x_axis, str) and x_axis else defaults.x_axis,
     )
 
 
@@ -179,6 +191,17 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         prevent_initial_call=True,
     )
 
+    # Dash does not run a server callback again for changes that arrive while it is running (a shared URL
+    # sets many controls just as the page's first redraw goes out): when the chart was drawn from other values
+    # than the controls hold now, ask for a redraw.
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="redrawIfStale"),
+        Output(ids.CHART_REDRAW, "data"),
+        Input(ids.CHART_KEY, "data"),
+        *[State(item.component_id, item.component_property) for item in CHART_KEY_INPUTS],
+        prevent_initial_call=True,
+    )
+
     app.clientside_callback(
         "function (live) { return !(live && live.length); }",
         Output(ids.POLL, "disabled"),
@@ -199,6 +222,9 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         Output(ids.BEST_METRIC, "options"),
         Output(ids.BEST_METRIC, "value"),
         Output(ids.CHART_KEY, "data"),
+        Output(ids.X_AXIS, "options"),
+        Output(ids.X_AXIS, "value"),
+        Output(ids.X_AXIS, "disabled"),
         Input(ids.RUN_PICKER, "value"),
         Input(ids.RUN_FILTER, "value"),
         Input(ids.DATA_VERSION, "data"),
@@ -206,6 +232,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         Input(ids.STEP_SLIDER, "value"),
         Input(ids.ZOOM_EVENT, "data"),
         Input(ids.RESET_ZOOM_BUTTON, "n_clicks"),
+        Input(ids.CHART_REDRAW, "data"),
         *OPTION_INPUTS,
         State(ids.METRIC_PICKER, "value"),
         State(ids.METRIC_PICKER, "options"),
@@ -222,12 +249,14 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         slider,
         relayout,
         _reset,
+        _redraw,
         smoothing,
         ema_weight,
         window,
         best_metric,
         y_scale,
         theme,
+        x_axis,
         visible,
         options,
         slider_min,
@@ -236,8 +265,9 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
     ):
         # Triggers can arrive merged or late (a shared URL sets many controls at once), so the chart is redrawn
         # whenever what it depends on differs from what it was drawn with, and only zoomed otherwise.
-        options_now = chart_options(smoothing, ema_weight, window, best_metric, y_scale, theme)
-        key = chart_key(selected, pattern, _version, uploads, options_now)
+        options_now = chart_options(smoothing, ema_weight, window, best_metric, y_scale, theme, x_axis)
+        controls = [smoothing, ema_weight, window, best_metric, y_scale, theme, x_axis]
+        key = chart_key(selected, pattern, _version, uploads, controls)
         sources = {_ZOOM_SOURCES.get(prop_id.rsplit(".", 1)[0]) for prop_id in ctx.triggered_prop_ids} - {None}
         if key == drawn_key and not sources:
             raise PreventUpdate
@@ -247,13 +277,16 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             view = make_view(frame, selected, pattern)
             bounds = view.bounds or (slider_min, slider_max)
             current = tuple(slider) if slider and len(slider) == 2 else bounds
-            plan = plan_zoom(source, slider, relayout, current, bounds)
+            plan = plan_zoom(source, slider, relayout, current, bounds, step_axis(frame, view, options_now))
             if plan is None:
                 raise PreventUpdate
             patch = zoom_patch(zoom_updates(frame, view, visible, plan.x_range, options_now))
             slider_value = no_update if plan.slider_value is None else plan.slider_value
-            return patch, no_update, slider_value, *[no_update] * 9
-        best = best_metric_choice(list(make_view(frame, selected, pattern).metrics), best_metric)
+            return patch, no_update, slider_value, *[no_update] * 12
+        view = make_view(frame, selected, pattern)
+        best = best_metric_choice(list(view.metrics), best_metric)
+        axes = axis_columns(frame, view)
+        options_now = replace(options_now, best_metric=best, x_axis=x_axis if x_axis in axes else "step")
         state = chart_state(
             frame,
             selected,
@@ -263,7 +296,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             previous_range=slider,
             previous_bounds=(slider_min, slider_max),
             empty_message="Pick one or more runs to show" if run_names(frame) else "No runs found",
-            options=replace(options_now, best_metric=best),
+            options=options_now,
         )
         _, pattern_error = matching_runs(run_names(frame), pattern)
         return (
@@ -278,7 +311,10 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             pattern_error or "",
             state.metric_options,
             best,
-            chart_key(selected, pattern, _version, uploads, replace(options_now, best_metric=best)),
+            key,
+            x_axis_options(axes),
+            options_now.x_axis,
+            not axes,
         )
 
     @app.callback(

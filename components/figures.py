@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
+from components.metrics import axis_label
 from components.view import RUN_PALETTE, View
-from components.zoom import StepRange, fit_value_range
+from components.zoom import AxisScale, StepRange, axis_scale, fit_value_range
 
 # The colours of the chart this dashboard reproduces, in legend order; other metrics take the run palette.
 METRIC_COLOURS = {
@@ -59,10 +60,15 @@ class ChartOptions:
     best_metric: str | None = "Overall"
     y_scale: str = "fit"
     theme: str = "light"
+    x_axis: str = "step"  # or an axis column the runs carry, such as "x:Epoch"
 
     @property
     def palette(self) -> Theme:
         return THEMES.get(self.theme, THEMES["light"])
+
+
+# A marker shape per line, so the lines differ by more than colour (some chart colours are light on white).
+MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star-triangle-up", "hexagon", "cross")
 
 
 def metric_colour(metric: str, index: int) -> str:
@@ -105,8 +111,24 @@ def y_range(frame: pd.DataFrame, metrics, x_range: StepRange, options: ChartOpti
     return fit_value_range(frame, metrics, x_range)
 
 
-def _base_layout(title: str, x_range: StepRange, view_kind: str, panels: list[str], options: ChartOptions) -> dict:
+def step_axis(frame: pd.DataFrame, view: View, options: ChartOptions) -> AxisScale | None:
+    """The scale of the chosen x axis column, or None for training steps (or a column the runs lack)."""
+    return None if options.x_axis == "step" else axis_scale(frame, view.runs, options.x_axis)
+
+
+def _x_values(frame: pd.DataFrame, run: str, steps: list[int], scale: AxisScale | None, options: ChartOptions):
+    if scale is None:
+        return steps
+    column = frame[(frame["run"] == run) & (frame["metric"] == options.x_axis)]
+    mapping = dict(zip(column["step"], column["value"], strict=True))
+    return [None if pd.isna(mapping.get(step)) else float(mapping[step]) for step in steps]
+
+
+def _base_layout(title: str, x_range: StepRange, view_kind: str, panels: list[str], options: ChartOptions,
+                 scale: AxisScale | None = None) -> dict:  # fmt: skip
     theme = options.palette
+    axis_title = STEP_AXIS_TITLE if scale is None else axis_label(options.x_axis)
+    axis_range = x_range if scale is None else scale.to_axis(x_range)
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         "template": theme.template,
@@ -121,14 +143,14 @@ def _base_layout(title: str, x_range: StepRange, view_kind: str, panels: list[st
         "margin": {"l": 64, "r": 24, "t": 56, "b": 56},
         "meta": {"view": view_kind, "panels": panels, "y_scale": options.y_scale},
         "xaxis": {
-            "title": {"text": STEP_AXIS_TITLE},
-            "range": list(x_range),
+            "title": {"text": axis_title},
+            "range": list(axis_range),
             "showgrid": True,
             "gridcolor": theme.grid,
             "zeroline": False,
             "showline": True,
             "linecolor": theme.axis_line,
-            "unifiedhovertitle": {"text": "Step %{x}"},
+            "unifiedhovertitle": {"text": "Step %{x}" if scale is None else f"{axis_title} %{{x}}"},
         },
     }
 
@@ -156,14 +178,15 @@ def _nullable(values) -> list:
 
 
 def _line_traces(
-    points, *, name, colour, width, marker_size, meta, uid, visible, options, axes=None, group=None, in_panel=False
-):
+    points, *, name, colour, width, marker_size, meta, uid, visible, options, axes=None, group=None, in_panel=False,
+    x=None, symbol="circle",
+):  # fmt: skip
     """The traces of one line: the line itself, or with smoothing on, the smoothed line over a faint raw one.
     In a panel the legend lists runs (on separate traces) and the hover names each point's step."""
     axes = axes or {}
-    hover_suffix = " (step %{x})" if in_panel else ""
+    hover_suffix = " (step %{x})" if in_panel and options.x_axis == "step" else ""
     raw = points["value"].to_numpy(dtype=float)
-    steps = points["step"].tolist()
+    steps = points["step"].tolist() if x is None else x
     common = {"legendgroup": group or meta.get("metric"), "visible": visible, "connectgaps": False, **axes}
     if options.smoothing == SMOOTHING_OFF:
         return [
@@ -175,7 +198,7 @@ def _line_traces(
                 meta=meta,
                 mode="lines+markers",
                 line={"color": colour, "width": width},
-                marker={"size": marker_size, "color": colour},
+                marker=_marker(colour, marker_size, symbol, options),
                 hovertemplate="%{y:.1f}%" + hover_suffix,
                 showlegend=not in_panel,
                 **common,
@@ -213,10 +236,15 @@ def _line_traces(
     ]
 
 
-def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None) -> go.Scatter:
+def _marker(colour: str, size: int, symbol: str, options: ChartOptions) -> dict:
+    # A thin outline in the text colour keeps light markers visible on a light background.
+    return {"size": size, "color": colour, "symbol": symbol, "line": {"color": options.palette.text, "width": 0.6}}
+
+
+def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None, x=None) -> go.Scatter:
     tie = f" (first of {len(best.tied_steps) + 1} tied steps)" if best.tied_steps else ""
     return go.Scatter(
-        x=[best.step],
+        x=[best.step if x is None else x],
         y=[best.value],
         name=f"Best {plotly_text(best.metric)}",
         uid=trace_uid(best.run, best.metric, "best"),
@@ -272,10 +300,13 @@ def empty_figure(title: str, message: str, options: ChartOptions | None = None) 
 
 def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions) -> go.Figure:
     run = view.runs[0]
+    scale = step_axis(frame, view, options)
     figure = go.Figure()
     for index, metric in enumerate(view.metrics):
+        points = _points(frame, run, metric)
         for trace in _line_traces(
-            _points(frame, run, metric),
+            points,
+            x=_x_values(frame, run, points["step"].tolist(), scale, options),
             name=plotly_text(metric),
             colour=metric_colour(metric, index),
             width=2.5,
@@ -284,9 +315,10 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             uid=trace_uid(metric),
             visible=True if metric in visible else "legendonly",
             options=options,
+            symbol=MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)],
         ):
             figure.add_trace(trace)
-    layout = _base_layout(title, x_range, "lines", list(view.metrics), options)
+    layout = _base_layout(title, x_range, "lines", list(view.metrics), options, scale)
     layout["legend"]["title"] = {"text": "Metric"}
     run_frame = frame[frame["run"] == run]
     layout["yaxis"] = _y_axis(
@@ -297,10 +329,11 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
         for best in best_checkpoints(frame, [run], options.best_metric):
             is_shown = best.metric in visible
             colour = metric_colour(best.metric, view.metrics.index(best.metric))
-            figure.add_trace(_best_trace(best, colour, options, True if is_shown else "legendonly"))
+            best_x = _x_values(frame, run, [best.step], scale, options)[0]
+            figure.add_trace(_best_trace(best, colour, options, True if is_shown else "legendonly", x=best_x))
             annotations.append(
                 {
-                    "x": best.step,
+                    "x": best_x,
                     "y": best.value,
                     "text": f"Best {plotly_text(best.metric)}: {best.value:.1f}% at step {best.step}",
                     "showarrow": True,
@@ -324,7 +357,8 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
     shown_panels = [metric for metric in view.metrics if metric in visible]
     domains = dict(zip(shown_panels, panel_domains(len(shown_panels)), strict=True))
     shown = frame[frame["run"].isin(view.runs)]
-    layout = _base_layout(title, x_range, "panels", list(view.metrics), options)
+    scale = step_axis(frame, view, options)
+    layout = _base_layout(title, x_range, "panels", list(view.metrics), options, scale)
     layout["legend"]["title"] = {"text": "Run"}
     layout["xaxis"].update({"anchor": "free", "position": 0})
     annotations = []
@@ -361,6 +395,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
             colour = colours.get(run, RUN_PALETTE[0])
             for trace in _line_traces(
                 points,
+                x=_x_values(frame, run, points["step"].tolist(), scale, options),
                 name=plotly_text(run),
                 colour=colour,
                 width=2,
@@ -376,7 +411,9 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
                 figure.add_trace(trace)
         if metric == options.best_metric:
             for best in best_checkpoints(shown, view.runs, metric):
-                figure.add_trace(_best_trace(best, colours.get(best.run, RUN_PALETTE[0]), options, is_shown, axes))
+                best_x = _x_values(frame, best.run, [best.step], scale, options)[0]
+                colour = colours.get(best.run, RUN_PALETTE[0])
+                figure.add_trace(_best_trace(best, colour, options, is_shown, axes, x=best_x))
     # One legend entry per run, on a trace without points, so hiding a panel never hides the legend.
     for run in view.runs:
         colour = colours.get(run, RUN_PALETTE[0])
@@ -404,9 +441,13 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
 def zoom_updates(
     frame: pd.DataFrame, view: View, visible_metrics, x_range: StepRange, options: ChartOptions | None = None
 ) -> dict[tuple, object]:
-    """The layout values a zoom changes, by location: the step axis range and each visible y range."""
+    """The layout values a zoom to the steps ``x_range`` changes, by location: the x axis range (in the chosen
+    axis unit) and each visible y range."""
     options = options or ChartOptions()
-    updates: dict[tuple, object] = {("layout", "xaxis", "range"): list(x_range)}
+    scale = step_axis(frame, view, options)
+    updates: dict[tuple, object] = {
+        ("layout", "xaxis", "range"): list(x_range if scale is None else scale.to_axis(x_range))
+    }
     if options.y_scale == "full":
         return updates
     visible = set(visible_metrics or ())

@@ -12,9 +12,9 @@ from components.analysis import SMOOTHING_EMA, SMOOTHING_MOVING_AVERAGE, SMOOTHI
 from components.config import Settings
 from components.figures import FONT_FAMILY, ChartOptions, metric_colour
 from components.loader import LoadResult
-from components.metrics import DETAIL_PARENTS, main_metrics, subsets_of
+from components.metrics import DETAIL_PARENTS, axis_label, main_metrics, subsets_of
 from components.render import ChartState, chart_key, chart_state, section_options
-from components.view import make_view, run_names
+from components.view import axis_columns, make_view, run_names
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -334,7 +334,11 @@ def create_smoothing_control() -> html.Fieldset:
     )
 
 
-def create_display_control() -> html.Fieldset:
+def x_axis_options(axes: list[str]) -> list[dict]:
+    return [{"label": "Training steps", "value": "step"}] + [{"label": axis_label(a), "value": a} for a in axes]
+
+
+def create_display_control(axes: list[str]) -> html.Fieldset:
     return html.Fieldset(
         className="control display-control",
         children=[
@@ -346,6 +350,15 @@ def create_display_control() -> html.Fieldset:
                 value="fit",
                 inline=True,
                 className="radio-list",
+            ),
+            html.Label("X axis", htmlFor=ids.X_AXIS, className="field-label"),
+            dcc.Dropdown(
+                id=ids.X_AXIS,
+                options=x_axis_options(axes),
+                value="step",
+                clearable=False,
+                searchable=False,
+                disabled=not axes,
             ),
             html.Div("Theme", className="field-label", id="theme-label"),
             dcc.RadioItems(
@@ -431,6 +444,12 @@ def create_summary_section() -> html.Section:
     )
 
 
+def initial_controls(best: str | None) -> list:
+    """The option controls' values on a new page, in the order of callbacks.OPTION_INPUTS."""
+    defaults = ChartOptions()
+    return [defaults.smoothing, defaults.ema_weight, defaults.window, best, defaults.y_scale, "light", "step"]
+
+
 def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Div:
     names = run_names(result.frame)
     best = best_metric_choice(list(make_view(result.frame, names).metrics), "Overall")
@@ -446,7 +465,8 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
             dcc.Store(id=ids.DATA_VERSION, data=version),
             dcc.Store(id=ids.THEME, data="light"),
             dcc.Store(id=ids.ZOOM_EVENT),
-            dcc.Store(id=ids.CHART_KEY, data=chart_key(names, None, version, None, options)),
+            dcc.Store(id=ids.CHART_KEY, data=chart_key(names, None, version, None, initial_controls(best))),
+            dcc.Store(id=ids.CHART_REDRAW),
             dcc.Store(id=ids.SUMMARY_ROWS),
             dcc.Store(id=ids.DATA_ROWS),
             dcc.Store(id=ids.UPLOADED_RUNS, storage_type="session"),
@@ -461,7 +481,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                             create_metric_control(state),
                             create_best_control(state, best),
                             create_smoothing_control(),
-                            create_display_control(),
+                            create_display_control(axis_columns(result.frame, state.view)),
                             create_section_control(sections),
                             create_live_control(settings),
                             create_upload_control(settings),

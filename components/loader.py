@@ -27,7 +27,15 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from components.metrics import SUBSET_PARENT, canonical_metric, metric_sort_key, rb2_category, squash
+from components.metrics import (
+    AXIS_PREFIX,
+    SUBSET_PARENT,
+    axis_column,
+    canonical_metric,
+    metric_sort_key,
+    rb2_category,
+    squash,
+)
 from components.scoring import LEADERBOARD, add_derived_scores
 
 TIDY_COLUMNS = ("run", "step", "metric", "value")
@@ -41,7 +49,7 @@ _MISSING = {"", "nan", "na", "n/a", "null", "none", "-"}
 # Keys that result files and training logs carry besides scores; they are not metrics and not worth a note.
 _NOT_METRICS = {
     "model", "modeltype", "chattemplate", "refmodel", "tokenizer", "numprompts", "accuracy", "run", "name",
-    "timestamp", "time", "walltime", "date", "epoch", "tokens", "tokensseen", "samples", "checkpoint", "extraresults",
+    "timestamp", "time", "walltime", "date", "checkpoint", "extraresults",
 }  # fmt: skip
 # JSON files that sit in Hugging Face checkpoint folders and are never RewardBench results.
 _CHECKPOINT_COMPANIONS = {
@@ -401,7 +409,7 @@ def _wide_table(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarra
     for column in table.columns:
         if column == step_column:
             continue
-        metric = canonical_metric(column)
+        metric = canonical_metric(column) or axis_column(column)
         if metric is None:
             if squash(column) not in _NOT_METRICS:
                 notes.append(f"{where} line 1: column '{column}' is not a RewardBench metric; ignored")
@@ -410,7 +418,7 @@ def _wide_table(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarra
         if clash is not None:
             raise DataError(f"{where} line 1: columns '{clash}' and '{column}' both name {metric}")
         metric_columns[column] = metric
-    if not metric_columns:
+    if not any(not metric.startswith(AXIS_PREFIX) for metric in metric_columns.values()):
         raise DataError(f"{where} line 1: no RewardBench metric columns (such as Chat, Chat Hard, Safety, Overall)")
     steps = _parse_steps(where, table[step_column], step_column, row_lines)
     values = pd.DataFrame(
@@ -571,7 +579,7 @@ def _records_table(where: str, name: str, records: list[tuple[int, object]], not
         flat = {**record, **record["extra_results"]} if isinstance(record.get("extra_results"), dict) else record
         row = {}
         for key, value in flat.items():
-            metric = canonical_metric(key)
+            metric = canonical_metric(key) or axis_column(key)
             if metric is None:
                 if key != step_key and squash(key) not in _NOT_METRICS:
                     unknown.add(key)
@@ -584,7 +592,7 @@ def _records_table(where: str, name: str, records: list[tuple[int, object]], not
         shown = ", ".join(f"'{key}'" for key in listed[:5]) + (" …" if len(listed) > 5 else "")
         notes.append(f"{where}: key(s) {shown} are not RewardBench metrics; ignored")
     values = pd.DataFrame(rows, index=steps)
-    if values.columns.empty:
+    if not any(not str(column).startswith(AXIS_PREFIX) for column in values.columns):
         raise DataError(f"{where}: no RewardBench metric keys (such as Chat, Chat Hard, Safety, Overall)")
     table = _deduplicate(where, name, values, np.asarray(lines), notes)
     table.field_word = "key"
@@ -716,8 +724,14 @@ def _finish(where: str, table: _Table, convention: str, notes: list[str]) -> pd.
 
 
 def _as_percent(where: str, table: _Table) -> pd.DataFrame:
-    """Percentages as they are; a run whose every value lies in 0-1 holds fractions and is scaled to percent."""
-    values = table.values.astype(float)
+    """Percentages as they are; a run whose every score lies in 0-1 holds fractions and is scaled to percent.
+    Axis columns (epoch, tokens seen) are kept as they are."""
+    axes = [column for column in table.values.columns if str(column).startswith(AXIS_PREFIX)]
+    scores = _scores_as_percent(where, table, table.values.drop(columns=axes).astype(float))
+    return pd.concat([scores, table.values[axes].astype(float)], axis=1)
+
+
+def _scores_as_percent(where: str, table: _Table, values: pd.DataFrame) -> pd.DataFrame:
     present = values.to_numpy()[~np.isnan(values.to_numpy())]
     if present.size and present.min() >= 0 and present.max() <= 1:
         return values * 100

@@ -55,6 +55,29 @@ def rb2_category(name: str) -> str | None:
     return _RB2_CATEGORY_ALIASES.get(squash(name))
 
 
+# Columns a run may carry besides scores, offered as the x axis instead of training steps.
+AXIS_PREFIX = "x:"
+_AXIS_COLUMNS = {
+    "epoch": "Epoch",
+    "epochs": "Epoch",
+    "tokens": "Tokens seen",
+    "tokensseen": "Tokens seen",
+    "samples": "Samples seen",
+    "samplesseen": "Samples seen",
+    "examplesseen": "Samples seen",
+}
+
+
+def axis_column(name: str) -> str | None:
+    """The x-axis column a column or key names ("tokens_seen" -> "x:Tokens seen"), or None."""
+    label = _AXIS_COLUMNS.get(squash(name))
+    return f"{AXIS_PREFIX}{label}" if label else None
+
+
+def axis_label(metric: str) -> str:
+    return metric[len(AXIS_PREFIX) :] if metric.startswith(AXIS_PREFIX) else metric
+
+
 def main_metrics(names: Iterable[str]) -> list[str]:
     """The headline metrics among ``names`` (no subsets), in display order."""
     wanted = set(() if names is None else names)

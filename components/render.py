@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,13 +30,13 @@ class ChartState:
     height_px: int | None
 
 
-def chart_key(selected, pattern, version, uploads, options: ChartOptions) -> str:
-    """A fingerprint of everything a full redraw of the chart depends on (zooms aside): when it is unchanged,
-    the chart on screen is already right."""
-    material = json.dumps(
-        [sorted(selected or ()), pattern or "", version, uploads or {}, asdict(options)], sort_keys=True, default=str
-    )
-    return hashlib.sha1(material.encode()).hexdigest()[:16]
+def chart_key(selected, pattern, version, uploads, control_values) -> str:
+    """What the chart was drawn from, as the browser sends it: the runs, the filter, the data version, the uploads
+    (names and sizes) and the option controls' raw values. assets/dashboard.js (chartKey) builds the same string to
+    notice a chart that missed a change, so both must stay in step."""
+    uploaded = ",".join(f"{name}:{len(columns['step'])}" for name, columns in sorted((uploads or {}).items()))
+    material = [sorted(selected or ()), pattern or "", version or "", uploaded, *control_values]
+    return json.dumps(material, separators=(",", ":"), ensure_ascii=False)
 
 
 def chart_title(view: View) -> str:

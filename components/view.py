@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components.metrics import main_metrics
+from components.metrics import AXIS_PREFIX, main_metrics
 
 # Qualitative colours that stay apart on white and on dark backgrounds; runs beyond them cycle.
 RUN_PALETTE = (
@@ -87,3 +87,12 @@ def step_range_after(current, old_bounds, new_bounds) -> tuple[float, float]:
         return new_bounds
     low, high = sorted(float(value) for value in current)
     return (max(low, new_bounds[0]), min(high, new_bounds[1])) if low < new_bounds[1] else new_bounds
+
+
+def axis_columns(frame: pd.DataFrame, view: View) -> list[str]:
+    """Columns every shown run carries that can replace training steps on the x axis (epoch, tokens seen)."""
+    if not view.runs:
+        return []
+    shown = frame[frame["run"].isin(view.runs) & frame["metric"].str.startswith(AXIS_PREFIX)]
+    per_run = shown.groupby("metric")["run"].nunique()
+    return sorted(metric for metric, runs in per_run.items() if runs == len(view.runs))

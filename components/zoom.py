@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 StepRange = tuple[float, float]
@@ -80,10 +81,13 @@ def slider_value_for(x_range: StepRange, bounds: StepRange) -> list[int]:
     return [clamp(low), clamp(high)]
 
 
-def plan_zoom(source: str, slider_value, relayout: dict | None, current: StepRange, bounds: StepRange):
-    """The zoom that a slider move, a chart relayout or a reset asks for; None when nothing changes.
+def plan_zoom(
+    source: str, slider_value, relayout: dict | None, current: StepRange, bounds: StepRange, scale=None
+) -> ZoomPlan | None:
+    """The zoom that a slider move, a chart relayout or a reset asks for, in steps; None when nothing changes.
 
-    ``source`` is "slider", "chart" or "reset"; ``current`` is the step range the slider shows now.
+    ``source`` is "slider", "chart" or "reset"; ``current`` is the step range the slider shows now. With an
+    AxisScale, the chart's relayout ranges are in its unit and are turned into steps.
     """
     if source == "reset":
         return ZoomPlan(x_range=padded(bounds), slider_value=[int(bounds[0]), int(bounds[1])])
@@ -99,9 +103,13 @@ def plan_zoom(source: str, slider_value, relayout: dict | None, current: StepRan
         return None
     if request.full:
         return ZoomPlan(x_range=padded(bounds), slider_value=[int(bounds[0]), int(bounds[1])])
+    if scale is not None:
+        current = scale.to_axis(current)
     low = current[0] if request.low is None else request.low
     high = current[1] if request.high is None else request.high
     x_range = (min(low, high), max(low, high))
+    if scale is not None:
+        x_range = scale.to_steps(x_range)
     return ZoomPlan(x_range=x_range, slider_value=slider_value_for(x_range, bounds))
 
 
@@ -121,3 +129,48 @@ def fit_value_range(frame: pd.DataFrame, metrics, x_range: StepRange) -> list[fl
     bottom, top = float(shown.min()), float(shown.max())
     margin = max((top - bottom) * 0.08, 0.5)
     return [bottom - margin, top + margin]
+
+
+@dataclass(frozen=True)
+class AxisScale:
+    """Training steps <-> another x axis a run carries (epoch, tokens seen), by interpolating between checkpoints.
+
+    The slider and the data stay in steps; only the chart's x axis is in the other unit.
+    """
+
+    steps: tuple[float, ...]
+    values: tuple[float, ...]
+
+    def to_axis(self, step_range: StepRange) -> StepRange:
+        low, high = np.interp(step_range, self.steps, self.values, left=None, right=None)
+        return self._extrapolate(step_range, (float(low), float(high)), self.steps, self.values)
+
+    def to_steps(self, axis_range: StepRange) -> StepRange:
+        low, high = np.interp(axis_range, self.values, self.steps)
+        return self._extrapolate(axis_range, (float(low), float(high)), self.values, self.steps)
+
+    @staticmethod
+    def _extrapolate(ends, mapped, source, target) -> StepRange:
+        """Beyond the first and last checkpoint (the padding around the data), continue the end slopes."""
+        result = list(mapped)
+        if len(source) >= 2:
+            for index, end in enumerate(ends):
+                if end < source[0]:
+                    slope = (target[1] - target[0]) / (source[1] - source[0] or 1)
+                    result[index] = target[0] + (end - source[0]) * slope
+                elif end > source[-1]:
+                    slope = (target[-1] - target[-2]) / (source[-1] - source[-2] or 1)
+                    result[index] = target[-1] + (end - source[-1]) * slope
+        return (result[0], result[1])
+
+
+def axis_scale(frame: pd.DataFrame, runs, column: str) -> AxisScale | None:
+    """The step <-> ``column`` mapping of the shown runs (the mean where runs differ), or None when the column
+    is missing or does not grow with the steps."""
+    points = frame[frame["run"].isin(list(runs)) & (frame["metric"] == column)].dropna(subset=["value"])
+    if points.empty:
+        return None
+    mapping = points.groupby("step")["value"].mean().sort_index()
+    if len(mapping) < 2 or not mapping.is_monotonic_increasing or mapping.duplicated().any():
+        return None
+    return AxisScale(tuple(float(s) for s in mapping.index), tuple(float(v) for v in mapping.to_numpy()))

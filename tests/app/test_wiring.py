@@ -80,6 +80,7 @@ def chart_call(dashboard, changed, runs=("seed-run",), slider=(0, 600), visible=
         f"{ids.BEST_METRIC}.value": "Overall",
         f"{ids.Y_SCALE}.value": "fit",
         f"{ids.THEME}.data": "light",
+        f"{ids.X_AXIS}.value": "step",
         f"{ids.RUN_PICKER}.value": list(runs),
         f"{ids.STEP_SLIDER}.value": list(slider),
         f"{ids.STEP_SLIDER}.min": 0,

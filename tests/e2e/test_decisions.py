@@ -157,3 +157,17 @@ def test_dark_mode_switches_the_page_and_the_chart(page):
     wait_until(page, "gd._fullLayout.paper_bgcolor === '#111827'")
     background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert re.match(r"rgb\((\d+), (\d+), (\d+)\)", background).group(1) in {"11"}
+
+
+def test_every_control_has_a_name_and_works_from_the_keyboard(page):
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('input, button, [role=slider], [role=combobox]')]
+            .filter(el => el.offsetParent !== null && el.type !== 'file' && el.getAttribute('aria-hidden') !== 'true')
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                          && !el.getAttribute('aria-labelledby') && !(el.innerText || '').trim() && !el.title)
+            .map(el => el.outerHTML.slice(0, 120))"""
+    )
+    assert unnamed == []
+    page.get_by_label("Chat Hard").focus()
+    page.keyboard.press("Space")
+    wait_until(page, "gd._fullData.filter(t => t.visible === true && !t.meta.best).length === 4")

@@ -172,3 +172,17 @@ def test_a_new_checkpoint_appears_while_the_page_is_open_and_the_zoom_is_kept(op
         assert after[0] == pytest.approx(zoom[0], abs=1)
         assert page.evaluate("() => document.querySelector('#step-range .dash-range-slider-min-input').value") == "100"
         page.close()  # before its server stops, so no poll fails
+
+
+def test_the_x_axis_can_show_epochs_when_the_run_carries_them(open_page, runs_url):
+    page = open_page(runs_url)
+    pick_runs(page, "wide")
+    wait_until(page, "gd.layout.meta.view === 'lines'")
+    page.click("#x-axis")
+    page.locator(".dash-dropdown-option", has_text="Epoch").first.click()
+    wait_until(page, "gd._fullLayout.xaxis.title.text === 'Epoch'")
+    assert page.evaluate(f"() => {PLOT}.data[0].x") == [0, 0.5, 1]
+    box = page.locator("#step-range .dash-range-slider-min-input")
+    box.fill("100")
+    box.press("Enter")
+    wait_until(page, "gd._fullLayout.xaxis.range[0] > 0.4 && gd._fullLayout.xaxis.range[0] < 0.5")

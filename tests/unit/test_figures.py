@@ -214,3 +214,13 @@ def test_the_dark_theme_uses_plotly_dark(frame):
         make(frame, theme="dark").layout.template.layout.paper_bgcolor
         != make(frame).layout.template.layout.paper_bgcolor
     )
+
+
+def test_the_x_axis_can_show_a_column_the_runs_carry(many):
+    view = make_view(many, ["wide"])
+    figure = build_figure(many, view, visible_metrics=view.metrics, x_range=(0, 200), title="t",
+                          options=ChartOptions(x_axis="x:Epoch"))  # fmt: skip
+    assert figure.layout.xaxis.title.text == "Epoch"
+    assert list(lines(figure)[0].x) == [0.0, 0.5, 1.0]
+    assert list(figure.layout.xaxis.range) == pytest.approx([0, 1])
+    assert figure.layout.xaxis.unifiedhovertitle.text == "Epoch %{x}"

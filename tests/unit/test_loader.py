@@ -74,7 +74,7 @@ def test_steps_are_sorted_and_a_repeated_step_keeps_its_last_row_and_says_so(tmp
 
 def test_unknown_columns_are_ignored_with_a_note_and_the_run_still_loads(tmp_path):
     frame, notes = read_file(write(tmp_path, "step,Chat,Helpfulness,epoch\n0,80,70,0.1\n"))
-    assert set(frame["metric"]) == {"Chat"}
+    assert set(frame["metric"]) == {"Chat", "x:Epoch"}  # epoch is kept for the x axis
     assert notes == [f"{tmp_path / 'run.csv'} line 1: column 'Helpfulness' is not a RewardBench metric; ignored"]
 
 

@@ -1,11 +1,14 @@
 """Zoom handling: every relayoutData shape Plotly sends, the slider, reset, and the fitted y range."""
 
+import pandas as pd
 import pytest
 
 from components.loader import load_run
 from components.zoom import (
+    AxisScale,
     ZoomPlan,
     ZoomRequest,
+    axis_scale,
     fit_value_range,
     padded,
     plan_zoom,
@@ -130,3 +133,19 @@ def test_fitted_y_range_is_none_when_nothing_is_visible():
     frame = load_run(SHIPPED_RUN)
     assert fit_value_range(frame, [], (0, 600)) is None
     assert fit_value_range(frame, ["Chat"], (1000, 2000)) is None
+
+
+def test_axis_scale_maps_steps_to_another_unit_and_back():
+    frame = pd.DataFrame({"run": ["a"] * 3, "step": [0, 100, 200], "metric": ["x:Epoch"] * 3, "value": [0.0, 0.5, 1.0]})
+    scale = axis_scale(frame, ["a"], "x:Epoch")
+    assert scale.to_axis((50, 150)) == pytest.approx((0.25, 0.75))
+    assert scale.to_steps((0.25, 0.75)) == pytest.approx((50, 150))
+    assert scale.to_axis((-10, 210)) == pytest.approx((-0.05, 1.05))  # the padding beyond the ends
+    assert axis_scale(frame, ["a"], "x:Tokens seen") is None
+
+
+def test_a_box_zoom_on_an_epoch_axis_moves_the_slider_in_steps():
+    scale = AxisScale(steps=(0.0, 100.0, 200.0), values=(0.0, 0.5, 1.0))
+    plan = plan_zoom("chart", [0, 200], {"xaxis.range": [0.25, 0.75]}, (0, 200), (0, 200), scale)
+    assert plan.slider_value == [50, 150]
+    assert plan.x_range == pytest.approx((50, 150))
