@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dash import Dash
 
+from components import security
 from components.callbacks import register_callbacks
 from components.config import DATA_ENV_VAR, ConfigError, Settings
 from components.layout import make_layout
@@ -40,6 +41,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         assets_folder=str(ASSETS_DIR),
         health_endpoint="health",
         update_title=None,
+        url_base_pathname=settings.base_path,
+        compress=False,  # components.security compresses every response, not only Dash's own
     )
 
     def serve_layout():
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     app.layout = serve_layout
     register_callbacks(app, provider)
+    security.install(app.server, settings, app.csp_hashes())
     return app
 
 

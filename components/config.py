@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ from components.scoring import LEADERBOARD, OVERALL_CONVENTIONS
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHIPPED_RUN = PROJECT_DIR / "data" / "seed-run.csv"
 DATA_ENV_VAR = "REWARDBENCH_DATA"
+AUTH_MODES = ("none", "basic", "header")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_WORKERS = min(2 * (os.cpu_count() or 1) + 1, 4)
 
 
 class ConfigError(ValueError):
@@ -41,6 +45,54 @@ def _upload_limit(value: float) -> float:
     return value
 
 
+def _base_path(value: str) -> str:
+    """A URL prefix such as /tools/rewardbench/: starts and ends with a slash."""
+    path = "/" + value.strip("/") + "/" if value.strip("/") else "/"
+    if not re.fullmatch(r"/([A-Za-z0-9._~-]+/)*", path):
+        raise ValueError("expected a URL path such as /tools/rewardbench/")
+    return path
+
+
+def _auth(value: str) -> str:
+    if value not in AUTH_MODES:
+        raise ValueError(f"expected one of {', '.join(AUTH_MODES)}")
+    return value
+
+
+def _log_level(value: str) -> str:
+    if value.upper() not in LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+    return value.upper()
+
+
+def _workers(raw: str) -> int:
+    value = _number(raw)
+    if value != int(value) or not 1 <= value <= 64:
+        raise ValueError("expected a whole number of workers from 1 to 64")
+    return int(value)
+
+
+def _bind(raw: str) -> str:
+    host, separator, port = raw.rpartition(":")
+    if not separator or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("expected host:port, such as 0.0.0.0:8050")
+    return raw
+
+
+def _credentials(raw: str) -> tuple[tuple[str, str], ...]:
+    """user:password pairs, separated by commas or new lines (a password may contain ':')."""
+    pairs = []
+    for entry in re.split(r"[,\n]", raw):
+        entry = entry.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        user, separator, password = entry.partition(":")
+        if not separator or not user or not password:
+            raise ValueError("expected user:password pairs separated by commas or new lines")
+        pairs.append((user, password))
+    return tuple(pairs)
+
+
 def _convention(value: str) -> str:
     if value not in OVERALL_CONVENTIONS:
         raise ValueError(f"expected one of {', '.join(OVERALL_CONVENTIONS)}")
@@ -53,17 +105,35 @@ class Settings:
     reload_seconds: float = 10.0
     upload_limit_mb: float = 20.0
     overall_convention: str = LEADERBOARD
+    base_path: str = "/"
+    auth: str = "none"
+    auth_users: tuple[tuple[str, str], ...] = ()
+    auth_header: str = "X-Forwarded-User"
+    frame_ancestors: str = "'none'"
+    log_level: str = "INFO"
+    workers: int = DEFAULT_WORKERS
+    bind: str = "127.0.0.1:8050"
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "base_path", _base_path(self.base_path))
+        except ValueError as error:
+            raise ConfigError(f"base_path={self.base_path!r}: {error}") from None
         for name, check in (
             ("reload_seconds", _reload_seconds),
             ("upload_limit_mb", _upload_limit),
             ("overall_convention", _convention),
+            ("auth", _auth),
+            ("log_level", _log_level),
         ):
             try:
                 check(getattr(self, name))
             except ValueError as error:
                 raise ConfigError(f"{name}={getattr(self, name)!r}: {error}") from None
+        if self.auth == "basic" and not self.auth_users:
+            raise ConfigError(
+                "REWARDBENCH_AUTH=basic needs credentials: set REWARDBENCH_AUTH_USERS or REWARDBENCH_AUTH_FILE"
+            )
 
     @property
     def upload_limit_bytes(self) -> int:
@@ -83,9 +153,24 @@ class Settings:
             except ValueError as error:
                 raise ConfigError(f"{name}={raw!r}: {error}") from None
 
+        def credentials_file(raw: str):
+            try:
+                return _credentials(Path(raw).expanduser().read_text(encoding="utf-8"))
+            except OSError as error:
+                raise ValueError(f"cannot be read ({error.strerror})") from None
+
+        users = read("REWARDBENCH_AUTH_USERS", _credentials, ()) + read("REWARDBENCH_AUTH_FILE", credentials_file, ())
         return cls(
             data_path=read(DATA_ENV_VAR, lambda raw: Path(raw).expanduser(), SHIPPED_RUN),
             reload_seconds=read("REWARDBENCH_RELOAD_SECONDS", lambda raw: _reload_seconds(_number(raw)), 10.0),
             upload_limit_mb=read("REWARDBENCH_UPLOAD_LIMIT_MB", lambda raw: _upload_limit(_number(raw)), 20.0),
             overall_convention=read("REWARDBENCH_OVERALL", lambda raw: _convention(raw.lower()), LEADERBOARD),
+            base_path=read("REWARDBENCH_BASE_PATH", _base_path, "/"),
+            auth=read("REWARDBENCH_AUTH", lambda raw: _auth(raw.lower()), "none"),
+            auth_users=users,
+            auth_header=read("REWARDBENCH_AUTH_HEADER", lambda raw: raw, "X-Forwarded-User"),
+            frame_ancestors=read("REWARDBENCH_FRAME_ANCESTORS", lambda raw: raw, "'none'"),
+            log_level=read("REWARDBENCH_LOG_LEVEL", _log_level, "INFO"),
+            workers=read("REWARDBENCH_WORKERS", _workers, DEFAULT_WORKERS),
+            bind=read("REWARDBENCH_BIND", _bind, "127.0.0.1:8050"),
         )
