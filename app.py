@@ -43,6 +43,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         url_base_pathname=settings.base_path,
         compress=False,  # components.security compresses every response, not only Dash's own
+        # Otherwise Dash copies a whole first layout (figure included) into every page for its dev-tools checks.
+        suppress_callback_exceptions=True,
     )
 
     def serve_layout():

@@ -447,6 +447,8 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
 
 def read_upload(contents: str, filename: str, settings: Settings) -> tuple:
     """The runs in an uploaded file (a data: URL from dcc.Upload), refusing files over the size limit."""
+    # Browsers send a bare name, but a crafted request may not: keep only the last part, never a path.
+    filename = filename.replace("\\", "/").rsplit("/", 1)[-1] or "upload"
     _, _, encoded = contents.partition(",")
     try:
         raw = base64.b64decode(encoded, validate=True)

@@ -71,14 +71,21 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_server(command: list[str], port: int, env: dict[str, str] | None = None, timeout: float = 60):
+def running_server(
+    command: list[str],
+    port: int,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    cwd: Path = REPO,
+    inherit_env: bool = True,
+):
     """Start ``command`` (which must serve on ``port``), wait until /health answers, yield its base URL."""
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             command,
-            cwd=REPO,
-            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            env={**(os.environ if inherit_env else {}), **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
