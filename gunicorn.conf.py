@@ -33,4 +33,6 @@ preload_app = True
 # gunicorn's runtime control socket is not used, and it needs a writable home directory.
 control_socket_disable = True
 
-logging.basicConfig(level=settings.log_level, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")
+logging.basicConfig(
+    level=settings.log_level, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"
+)

@@ -78,10 +78,14 @@ def running_server(
     timeout: float = 60,
     cwd: Path = REPO,
     inherit_env: bool = True,
+    log: Path | None = None,
 ):
-    """Start ``command`` (which must serve on ``port``), wait until /health answers, yield its base URL."""
+    """Start ``command`` (which must serve on ``port``), wait until /health answers, yield its base URL.
+
+    The server's output goes to ``log`` when given (to read it afterwards), else to a temporary file.
+    """
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as output:
+    with open(log, "w+b") if log else tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             command,
             cwd=cwd,
@@ -112,3 +116,24 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def callback_payload(dependencies: list[dict], output_prefix: str, changed: str, values: dict) -> dict:
+    """The request body the browser sends for the callback whose output starts with ``output_prefix``, after
+    ``changed`` changed; ``values`` gives input and state values by "id.property" (missing ones are null)."""
+    spec = next(d for d in dependencies if d["output"].startswith(output_prefix))
+    outputs = [
+        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
+        for part in spec["output"].strip(".").split("...")
+    ]
+
+    def entries(items):
+        return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+
+    return {
+        "output": spec["output"],
+        "outputs": outputs if spec["output"].startswith("..") else outputs[0],
+        "inputs": entries(spec["inputs"]),
+        "state": entries(spec["state"]),
+        "changedPropIds": [changed],
+    }

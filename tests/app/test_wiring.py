@@ -9,7 +9,7 @@ import pytest
 from app import create_app
 from components import ids
 from components.config import Settings
-from tests.support import REPO, SHIPPED_RUN
+from tests.support import REPO, SHIPPED_RUN, callback_payload
 
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
 FIXTURE_RUNS = REPO / "tests" / "fixtures" / "runs"
@@ -23,22 +23,7 @@ class Dashboard:
         self.dependencies = self.client.get("/_dash-dependencies").get_json()
 
     def call(self, output_prefix: str, changed: str, **values):
-        spec = next(d for d in self.dependencies if d["output"].startswith(output_prefix))
-        outputs = [
-            {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
-            for part in spec["output"].strip(".").split("...")
-        ]
-
-        def entries(items):
-            return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
-
-        payload = {
-            "output": spec["output"],
-            "outputs": outputs if spec["output"].startswith("..") else outputs[0],
-            "inputs": entries(spec["inputs"]),
-            "state": entries(spec["state"]),
-            "changedPropIds": [changed],
-        }
+        payload = callback_payload(self.dependencies, output_prefix, changed, values)
         return self.client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
 
 

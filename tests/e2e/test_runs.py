@@ -186,3 +186,19 @@ def test_the_x_axis_can_show_epochs_when_the_run_carries_them(open_page, runs_ur
     box.fill("100")
     box.press("Enter")
     wait_until(page, "gd._fullLayout.xaxis.range[0] > 0.4 && gd._fullLayout.xaxis.range[0] < 0.5")
+
+
+def test_markup_in_a_run_name_is_shown_as_text(open_page, tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    name = "<img src=x onerror=alert(1)>"
+    (runs / f"{name}.csv").write_text("step,Chat\n0,80\n100,82\n")
+    with dashboard_server(runs) as url:
+        page = open_page(url)
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.wait_for_timeout(1000)
+        assert page.locator("#run-picker").inner_text().strip().startswith(name)
+        assert page.locator("#rewardbench-chart .gtitle").text_content() == f"RewardBench over training: {name}"
+        assert page.locator("img[src=x]").count() == 0 and dialogs == []
+        page.close()
