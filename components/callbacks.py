@@ -355,15 +355,18 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         Input(ids.STEP_SLIDER, "value"),
         Input(ids.BEST_METRIC, "value"),
         Input(ids.SECTION_PICKER, "value"),
+        Input(ids.TABLE_TOGGLE, "value"),
     )
-    def update_insights(selected, pattern, _version, uploads, slider, best_metric, section):
+    def update_insights(selected, pattern, _version, uploads, slider, best_metric, section, table_view):
         # Rows for every metric; the browser keeps those of the visible metrics, so toggling needs no request.
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
         step_range = tuple(slider) if slider and len(slider) == 2 else (view.bounds or (0, 0))
         summary = summary_rows(frame, view.runs, view.metrics, step_range)
-        table = visible_table(frame, view.runs, exported_metrics(frame, view, section), step_range)
         bests = best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
+        if "table" not in (table_view or ()):  # the plotted numbers are only sent while the table is shown
+            return summary, None, create_best_panel(frame, bests)
+        table = visible_table(frame, view.runs, exported_metrics(frame, view, section), step_range)
         return summary, table_payload(table, view.metrics), create_best_panel(frame, bests)
 
     @app.callback(

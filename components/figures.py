@@ -169,8 +169,16 @@ def _y_axis(options: ChartOptions, **extra) -> dict:
     }
 
 
-def _points(frame: pd.DataFrame, run: str, metric: str) -> pd.DataFrame:
-    return frame[(frame["run"] == run) & (frame["metric"] == metric)].sort_values("step")
+class _Lines:
+    """The points of each (run, metric) line of the shown runs, split once rather than filtered per line."""
+
+    def __init__(self, frame: pd.DataFrame, runs) -> None:
+        shown = frame[frame["run"].isin(list(runs))]
+        self._groups = {key: points for key, points in shown.groupby(["run", "metric"], sort=False)}
+        self._empty = shown.iloc[:0]
+
+    def __call__(self, run: str, metric: str) -> pd.DataFrame:
+        return self._groups.get((run, metric), self._empty).sort_values("step")
 
 
 def _nullable(values) -> list:
@@ -301,9 +309,10 @@ def empty_figure(title: str, message: str, options: ChartOptions | None = None) 
 def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions) -> go.Figure:
     run = view.runs[0]
     scale = step_axis(frame, view, options)
+    lines = _Lines(frame, view.runs)
     figure = go.Figure()
     for index, metric in enumerate(view.metrics):
-        points = _points(frame, run, metric)
+        points = lines(run, metric)
         for trace in _line_traces(
             points,
             x=_x_values(frame, run, points["step"].tolist(), scale, options),
@@ -357,6 +366,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
     shown_panels = [metric for metric in view.metrics if metric in visible]
     domains = dict(zip(shown_panels, panel_domains(len(shown_panels)), strict=True))
     shown = frame[frame["run"].isin(view.runs)]
+    lines = _Lines(shown, view.runs)
     scale = step_axis(frame, view, options)
     layout = _base_layout(title, x_range, "panels", list(view.metrics), options, scale)
     layout["legend"]["title"] = {"text": "Run"}
@@ -389,7 +399,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
         )
         axes = {"xaxis": "x", "yaxis": reference}
         for run in view.runs:
-            points = _points(frame, run, metric)
+            points = lines(run, metric)
             if points.empty:
                 continue
             colour = colours.get(run, RUN_PALETTE[0])

@@ -132,7 +132,8 @@ def parse_bytes(
     notes: list[str] = []
     name = Path(filename).stem
     if suffix in TABLE_SUFFIXES:
-        tables = _parse_table(where, name, text, suffix, notes)
+        fast = _fast_wide_table(name, raw, text, suffix)
+        tables = [fast] if fast is not None else _parse_table(where, name, text, suffix, notes)
     elif suffix in JSON_LINES_SUFFIXES:
         tables = [_parse_json_lines(where, name, text, notes)]
     else:
@@ -151,8 +152,14 @@ def load_path(path: str | Path, convention: str = LEADERBOARD, cache: ParseCache
     if not path.exists():
         raise DataError(f"{path}: no such file or directory")
     if path.is_file():
-        frame, notes, _ = cache.get(path, _file_signature(path), _file_parser(path, convention), convention)
+        frame, notes, _ = cache.get("file", path, _file_signature(path), _file_parser(path, convention), convention)
         return LoadResult(frame=frame, notes=tuple(notes))
+    # The whole directory's result is cached too: an unchanged directory costs one listing, not a concat.
+    load = lambda: _load_directory(path, convention, cache)  # noqa: E731
+    return cache.get("directory", path, _tree_signature(path, depth=3), load, convention)
+
+
+def _load_directory(path: Path, convention: str, cache: ParseCache) -> LoadResult:
     frames: list[pd.DataFrame] = []
     problems: list[str] = []
     notes: list[str] = []
@@ -160,10 +167,12 @@ def load_path(path: str | Path, convention: str = LEADERBOARD, cache: ParseCache
         try:
             if kind == "checkpoints":
                 parse = _checkpoint_parser(entry, convention)
-                frame, entry_notes, entry_problems = cache.get(entry, _tree_signature(entry), parse, convention)
+                frame, entry_notes, entry_problems = cache.get(
+                    "checkpoints", entry, _tree_signature(entry), parse, convention
+                )
             else:
                 parse = _file_parser(entry, convention)
-                frame, entry_notes, entry_problems = cache.get(entry, _file_signature(entry), parse, convention)
+                frame, entry_notes, entry_problems = cache.get("file", entry, _file_signature(entry), parse, convention)
         except DataError as error:
             problems.append(str(error))
             continue
@@ -198,10 +207,12 @@ class ParseCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[Path, str], tuple[object, _Parsed]] = {}
+        self._entries: dict[tuple[Path, str, str], tuple[object, object]] = {}
 
-    def get(self, path: Path, signature, parse: Callable[[], _Parsed], convention: str) -> _Parsed:
-        key = (path, convention)
+    def get(self, kind: str, path: Path, signature, parse: Callable[[], object], convention: str):
+        """``parse()``'s result for a ``kind`` of entry ("file", "checkpoints", "directory") at ``path``, parsed
+        again only when ``signature`` (sizes and modification times) differs from the cached one."""
+        key = (kind, path, convention)
         cached = self._entries.get(key)
         if cached is not None and cached[0] == signature:
             return cached[1]
@@ -331,6 +342,43 @@ def _delimiter(suffix: str, header: str) -> str:
 
 def _step_column(columns: Iterable[str]) -> str | None:
     return next((column for column in columns if squash(column) in _STEP_NAMES), None)
+
+
+def _fast_wide_table(name: str, raw: bytes, text: str, suffix: str) -> _Table | None:
+    """A well-formed wide table read by pyarrow in one pass, or None to take the careful path, which reads the
+    same file cell by cell to say exactly where a problem is (a bad cell, a short row, a blank line...)."""
+    lines = text.split("\n", 1)
+    if not text.endswith("\n") or "\n\n" in text or "\r" in text or '"' in text or not lines[0].strip():
+        return None
+    sep = _delimiter(suffix, lines[0])
+    try:
+        table = pd.read_csv(io.BytesIO(raw), sep=sep, engine="pyarrow")
+    except Exception:  # noqa: BLE001 - any complaint from pyarrow means: read it carefully
+        return None
+    table.columns = [str(column).strip() for column in table.columns]
+    step_column = _step_column(table.columns)
+    if step_column is None or table.empty or len(set(table.columns)) != len(table.columns):
+        return None
+    metrics = {
+        column: canonical_metric(column) or axis_column(column) for column in table.columns if column != step_column
+    }
+    if (
+        None in metrics.values()
+        or len(set(metrics.values())) != len(metrics)
+        or not any(not metric.startswith(AXIS_PREFIX) for metric in metrics.values())
+    ):
+        return None
+    if not all(pd.api.types.is_numeric_dtype(table[column]) for column in table.columns):
+        return None
+    steps = table[step_column].to_numpy(dtype=float)
+    values = table[list(metrics)].to_numpy(dtype=float)
+    if np.isnan(steps).any() or (steps < 0).any() or (steps != np.floor(steps)).any() or (steps > _MAX_STEP).any():
+        return None
+    if np.isinf(values).any() or pd.Index(steps).duplicated().any():
+        return None
+    frame = pd.DataFrame(values, columns=list(metrics.values()), index=steps.astype("int64"))
+    line_of_step = dict(zip(frame.index.tolist(), range(2, len(frame) + 2), strict=True))
+    return _Table(name=name, values=frame.sort_index(kind="stable"), line_of_step=line_of_step)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks pandas' CSV reader knows
@@ -713,14 +761,17 @@ def _read_checkpoint_dir(directory: Path, convention: str) -> _Parsed:
 
 
 def _finish(where: str, table: _Table, convention: str, notes: list[str]) -> pd.DataFrame:
-    values = _as_percent(where, table)
-    values = add_derived_scores(values, convention)
-    values.index.name = "step"
-    tidy = values.reset_index().melt(id_vars="step", var_name="metric", value_name="value")
-    tidy.insert(0, "run", table.name)
-    order = tidy["metric"].map(metric_sort_key)
-    tidy = tidy.assign(_order=order).sort_values(["_order", "metric", "step"], kind="stable").drop(columns="_order")
-    return tidy.reset_index(drop=True).astype({"step": "int64", "value": "float64"})[list(TIDY_COLUMNS)]
+    values = add_derived_scores(_as_percent(where, table), convention)
+    metrics = sorted(values.columns, key=lambda metric: (metric_sort_key(metric), metric))
+    steps = values.index.to_numpy(dtype="int64")  # sorted: every table is sorted by step
+    return pd.DataFrame(
+        {
+            "run": np.full(len(steps) * len(metrics), table.name, dtype=object),
+            "step": np.tile(steps, len(metrics)),
+            "metric": np.repeat(np.asarray(metrics, dtype=object), len(steps)),
+            "value": values[metrics].to_numpy(dtype="float64").T.ravel(),
+        }
+    ).astype({"run": "str", "metric": "str"})
 
 
 def _as_percent(where: str, table: _Table) -> pd.DataFrame:
