@@ -44,6 +44,10 @@ def write_result_runs(directory: Path, runs: int = 20, checkpoints: int = 50, se
         base = rng.uniform(0.55, 0.85, len(subsets))
         for checkpoint in range(checkpoints):
             scores = np.clip(base + checkpoint / checkpoints * 0.1 + rng.normal(0, 0.01, len(subsets)), 0, 1)
-            document = {"model": f"rm-{index}", "model_type": "Seq. Classifier", **dict(zip(subsets, scores.round(4)))}
+            document = {
+                "model": f"rm-{index}",
+                "model_type": "Seq. Classifier",
+                **dict(zip(subsets, scores.round(4), strict=True)),
+            }
             (run / f"step_{checkpoint * 100}.json").write_text(json.dumps(document, sort_keys=True, indent=4))
     return directory

@@ -1,0 +1,336 @@
+"""Benchmark: how fast the dashboard is at three sizes, in a real browser and on the server. A script, not a test.
+
+    python bench/benchmark.py [--sizes small medium large] [--loads 5] [--out bench/results]
+
+For each size it generates runs (seeded), serves them with gunicorn on loopback and measures, with the system
+Chromium: time from navigation start until the Overall line is drawn and painted, bytes and requests of a fresh
+load, JS heap; then toggling a metric, changing the step range and showing a hover label. On the server: start-up
+to ready, the loader against pandas.read_csv(engine="pyarrow") on the same files, a cached re-read, worker peak
+RSS, the live-reload poll with nothing changed, and chart callback latency with 20 concurrent clients. It prints
+one table (medians, with min and max) and writes it as JSON and Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pandas as pd  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from bench.generate import SIZES, write_result_runs, write_wide_runs  # noqa: E402
+from components import ids  # noqa: E402
+from components.loader import ParseCache, load_path  # noqa: E402
+from tests.support import CHROMIUM_ARGS, callback_payload, chromium_path, free_port, gunicorn_command  # noqa: E402
+
+PLOT = "document.querySelector('#rewardbench-chart .js-plotly-plot')"
+# The Overall line is on screen: its path has points and two frames have been painted since.
+OVERALL_DRAWN = f"""() => new Promise(resolve => {{
+    const check = () => {{
+        const gd = {PLOT};
+        const traces = gd && gd._fullData ? gd._fullData : [];
+        const overall = traces.find(t => t.meta && t.meta.metric === 'Overall' && !t.meta.best && !t.meta.raw);
+        const path = overall && gd.querySelector(`.scatterlayer .trace:nth-child(${{overall.index + 1}}) path.js-line`);
+        if (path && path.getAttribute('d') && path.getAttribute('d').length > 10) {{
+            requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+        }} else {{
+            requestAnimationFrame(check);
+        }}
+    }};
+    check();
+}})"""
+
+
+# Timed inside the page, from the click (or the mouse move) until the chart shows the change.
+TOGGLE_CHAT_HARD = f"""() => new Promise(resolve => {{
+    const box = document.querySelector('#metric-picker input[value="Chat Hard"]');
+    const started = performance.now();
+    box.click();
+    const check = () => {{
+        const gd = {PLOT};
+        const shown = gd._fullData.some(t => t.meta && t.meta.metric === 'Chat Hard' && t.visible === true);
+        if (!shown) requestAnimationFrame(() => resolve(performance.now() - started)); else requestAnimationFrame(check);
+    }};
+    check();
+}})"""
+HOVER = f"""() => new Promise(resolve => {{
+    const gd = {PLOT};
+    const drag = gd.querySelector('.nsewdrag');
+    const box = drag.getBoundingClientRect();
+    const started = performance.now();
+    drag.dispatchEvent(new MouseEvent('mousemove', {{bubbles: true, clientX: box.x + box.width / 2, clientY: box.y + 20}}));
+    const check = () => {{
+        if (gd.querySelector('.hoverlayer .legend')) requestAnimationFrame(() => resolve(performance.now() - started));
+        else requestAnimationFrame(check);
+    }};
+    check();
+}})"""
+
+
+def count_request(sizes: dict, request: dict) -> None:
+    sizes["requests"] += 1
+    # A server callback set off by the metric picker (not the favicon, a poll, or the first page's own calls).
+    if "_dash-update-component" in request["url"]:
+        changed = json.loads(request.get("postData") or "{}").get("changedPropIds", [])
+        if any(prop.startswith(("metric-picker.", "metrics-")) for prop in changed):
+            sizes["callbacks"] += 1
+
+
+def spread(values: list[float]) -> dict:
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3)}
+
+
+def start_server(data: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        gunicorn_command(port, workers=2),
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "REWARDBENCH_DATA": str(data), "REWARDBENCH_LOG_LEVEL": "WARNING"},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                return process, url, time.perf_counter() - started
+        except OSError:
+            if process.poll() is not None or time.perf_counter() - started > 300:
+                raise RuntimeError(f"server did not start:\n{log.read_text()}") from None
+            time.sleep(0.1)
+
+
+def peak_rss_mb(master: int) -> float:
+    """The largest peak resident set (VmHWM) among the server's processes."""
+    peaks = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == master or int(stat[1]) == master:
+            peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM")]
+    return round(max(peaks), 1)
+
+
+def browser_figures(browser, url: str, loads: int) -> dict:
+    first_chart, transferred, requests, heap = [], [], [], []
+    toggle_ms, toggle_requests, range_ms, hover_ms = [], [], [], []
+    for _ in range(loads):
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        session = context.new_cdp_session(page)
+        session.send("Network.enable")
+        sizes = {"bytes": 0, "requests": 0, "callbacks": 0}
+        session.on(
+            "Network.loadingFinished",
+            lambda event: sizes.__setitem__("bytes", sizes["bytes"] + event["encodedDataLength"]),
+        )
+        session.on("Network.requestWillBeSent", lambda event: count_request(sizes, event["request"]))
+        page.goto(url, wait_until="commit")
+        first_chart.append(page.evaluate(OVERALL_DRAWN) / 1000)
+        page.wait_for_load_state("networkidle")
+        transferred.append(sizes["bytes"] / 1e6)
+        requests.append(sizes["requests"])
+        heap.append(session.send("Runtime.getHeapUsage")["usedSize"] / 1e6)
+
+        before = sizes["callbacks"]
+        toggle_ms.append(page.evaluate(TOGGLE_CHAT_HARD))
+        page.wait_for_timeout(500)
+        toggle_requests.append(sizes["callbacks"] - before)
+
+        low = page.evaluate("() => Number(document.querySelector('#step-range').querySelector('input').min)")
+        high = page.evaluate("() => Number(document.querySelector('#step-range').querySelector('input').max)")
+        target = low + (high - low) // 2
+        box = page.locator("#step-range .dash-range-slider-min-input")
+        box.fill(str(target))
+        started = time.perf_counter()
+        box.press("Enter")
+        page.wait_for_function(
+            f"() => {PLOT}._fullLayout.xaxis.range[0] > {target - (high - low) * 0.05}", polling="raf", timeout=60_000
+        )
+        range_ms.append((time.perf_counter() - started) * 1000)
+
+        hover_ms.append(page.evaluate(HOVER))
+        context.close()
+    return {
+        "first_chart_s": spread(first_chart),
+        "transferred_mb": spread(transferred),
+        "requests": spread(requests),
+        "js_heap_mb": spread(heap),
+        "toggle_ms": spread(toggle_ms),
+        "toggle_server_requests": spread(toggle_requests),
+        "step_range_ms": spread(range_ms),
+        "hover_ms": spread(hover_ms),
+    }
+
+
+def loader_figures(data: Path) -> dict:
+    files = sorted(data.rglob("*.csv"))
+    started = time.perf_counter()
+    cache = ParseCache()
+    load_path(data, cache=cache)
+    loader = time.perf_counter() - started
+    started = time.perf_counter()
+    for file in files:
+        pd.read_csv(file, engine="pyarrow")
+    floor = time.perf_counter() - started
+    started = time.perf_counter()
+    load_path(data, cache=cache)
+    cached = time.perf_counter() - started
+    return {
+        "loader_s": round(loader, 3),
+        "pyarrow_floor_s": round(floor, 3) if files else None,
+        "loader_vs_floor": round(loader / floor, 2) if files else None,
+        "cached_reread_ms": round(cached * 1000, 2),
+    }
+
+
+def server_figures(url: str) -> dict:
+    with urllib.request.urlopen(f"{url}/_dash-dependencies") as response:
+        dependencies = json.load(response)
+    with urllib.request.urlopen(f"{url}/_dash-layout") as response:
+        layout = json.load(response)
+
+    def find(node, component_id):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == component_id:
+                return node["props"]
+            return find(node.get("props", {}).get("children"), component_id)
+        if isinstance(node, list):
+            return next((found for child in node if (found := find(child, component_id)) is not None), None)
+        return None
+
+    version = find(layout, ids.DATA_VERSION)["data"]
+    poll = callback_payload(dependencies, f"{ids.DATA_VERSION}.data", f"{ids.POLL}.n_intervals",
+                            {f"{ids.POLL}.n_intervals": 1, f"{ids.DATA_VERSION}.data": version})  # fmt: skip
+    poll_times, poll_bytes = [], []
+    for _ in range(20):
+        request = urllib.request.Request(f"{url}/_dash-update-component", json.dumps(poll).encode(),
+                                         {"Content-Type": "application/json"})  # fmt: skip
+        started = time.perf_counter()
+        with urllib.request.urlopen(request) as response:
+            body = response.read()
+        poll_times.append((time.perf_counter() - started) * 1000)
+        poll_bytes.append(len(body) + sum(len(k) + len(v) + 4 for k, v in response.headers.items()))
+    slider = find(layout, ids.STEP_SLIDER)
+    values = {
+        f"{ids.RUN_PICKER}.value": find(layout, ids.RUN_PICKER)["value"],
+        f"{ids.DATA_VERSION}.data": version,
+        f"{ids.CHART_KEY}.data": find(layout, ids.CHART_KEY)["data"],
+        f"{ids.METRIC_PICKER}.value": find(layout, ids.METRIC_PICKER)["value"],
+        f"{ids.STEP_SLIDER}.min": slider["min"],
+        f"{ids.STEP_SLIDER}.max": slider["max"],
+        f"{ids.STEP_SLIDER}.value": [slider["min"], (slider["min"] + slider["max"]) // 2],
+        f"{ids.SMOOTHING_MODE}.value": "off",
+        f"{ids.EMA_WEIGHT}.value": 0.6,
+        f"{ids.MA_WINDOW}.value": 5,
+        f"{ids.BEST_METRIC}.value": find(layout, ids.BEST_METRIC)["value"],
+        f"{ids.Y_SCALE}.value": "fit",
+        f"{ids.THEME}.data": "light",
+        f"{ids.X_AXIS}.value": "step",
+    }
+    zoom = json.dumps(
+        callback_payload(dependencies, f"..{ids.CHART}.figure", f"{ids.STEP_SLIDER}.value", values)
+    ).encode()
+
+    def one(_):
+        request = urllib.request.Request(f"{url}/_dash-update-component", zoom, {"Content-Type": "application/json"})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+        return (time.perf_counter() - started) * 1000
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        latencies = sorted(pool.map(one, range(100)))
+    return {
+        "poll_unchanged_bytes": spread(poll_bytes),
+        "poll_unchanged_ms": spread(poll_times),
+        "callback_p50_ms": round(statistics.median(latencies), 1),
+        "callback_p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 1),
+    }
+
+
+def machine() -> dict:
+    memory = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "?"
+    )
+    return {"cores": os.cpu_count(), "memory_gb": round(int(memory) / 1048576, 1) if memory != "?" else None,
+            "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
+            "system": platform.platform()}  # fmt: skip
+
+
+def flatten(results: dict) -> list[tuple[str, str, str]]:
+    rows = []
+    for size, figures in results.items():
+        for name, value in figures.items():
+            shown = (
+                f"{value['median']} (min {value['min']}, max {value['max']})" if isinstance(value, dict) else str(value)
+            )
+            rows.append((size, name, shown))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=[*SIZES, "results"], choices=[*SIZES, "results"])
+    parser.add_argument("--loads", type=int, default=5, help="fresh page loads per size")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
+    args = parser.parse_args()
+    executable = chromium_path()
+    if executable is None:
+        sys.exit("benchmark: no Chromium found; install Debian's chromium package or set CHROMIUM_PATH")
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        for size in args.sizes:
+            if size == "results":
+                data = write_result_runs(Path(scratch) / "results")
+            else:
+                runs, checkpoints = SIZES[size]
+                data = write_wide_runs(Path(scratch) / size, runs, checkpoints)
+            figures = {
+                "runs x checkpoints": "20 x 50 (result files)" if size == "results" else f"{runs} x {checkpoints}"
+            }
+            figures.update(loader_figures(data))
+            process, url, startup = start_server(data, Path(scratch) / f"{size}.log")
+            try:
+                figures["startup_s"] = round(startup, 2)
+                figures.update(browser_figures(browser, url, args.loads))
+                figures.update(server_figures(url))
+                figures["worker_peak_rss_mb"] = peak_rss_mb(process.pid)
+            finally:
+                os.killpg(process.pid, 15)
+                process.wait(timeout=30)
+            results[size] = figures
+            sys.stdout.write(f"{size}: done\n")
+        browser.close()
+    report = {"machine": machine(), "results": results}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "benchmark.json").write_text(json.dumps(report, indent=2) + "\n")
+    lines = ["| size | measure | value |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in flatten(results)]
+    (args.out / "benchmark.md").write_text(f"Machine: {json.dumps(report['machine'])}\n\n" + "\n".join(lines) + "\n")
+    width = max(len(b) for _, b, _ in flatten(results))
+    for size, name, shown in flatten(results):
+        sys.stdout.write(f"{size:<8} {name:<{width}}  {shown}\n")
+
+
+if __name__ == "__main__":
+    main()
