@@ -61,7 +61,8 @@ TOGGLE_CHAT_HARD = f"""() => new Promise(resolve => {{
     const check = () => {{
         const gd = {PLOT};
         const shown = gd._fullData.some(t => t.meta && t.meta.metric === 'Chat Hard' && t.visible === true);
-        if (!shown) requestAnimationFrame(() => resolve(performance.now() - started)); else requestAnimationFrame(check);
+        if (shown) {{ requestAnimationFrame(check); return; }}
+        requestAnimationFrame(() => resolve(performance.now() - started));
     }};
     check();
 }})"""
@@ -70,7 +71,8 @@ HOVER = f"""() => new Promise(resolve => {{
     const drag = gd.querySelector('.nsewdrag');
     const box = drag.getBoundingClientRect();
     const started = performance.now();
-    drag.dispatchEvent(new MouseEvent('mousemove', {{bubbles: true, clientX: box.x + box.width / 2, clientY: box.y + 20}}));
+    const at = {{bubbles: true, clientX: box.x + box.width / 2, clientY: box.y + 20}};
+    drag.dispatchEvent(new MouseEvent('mousemove', at));
     const check = () => {{
         if (gd.querySelector('.hoverlayer .legend')) requestAnimationFrame(() => resolve(performance.now() - started));
         else requestAnimationFrame(check);
@@ -141,9 +143,9 @@ def browser_figures(browser, url: str, loads: int) -> dict:
         sizes = {"bytes": 0, "requests": 0, "callbacks": 0}
         session.on(
             "Network.loadingFinished",
-            lambda event: sizes.__setitem__("bytes", sizes["bytes"] + event["encodedDataLength"]),
+            lambda event, sizes=sizes: sizes.__setitem__("bytes", sizes["bytes"] + event["encodedDataLength"]),
         )
-        session.on("Network.requestWillBeSent", lambda event: count_request(sizes, event["request"]))
+        session.on("Network.requestWillBeSent", lambda event, sizes=sizes: count_request(sizes, event["request"]))
         page.goto(url, wait_until="commit")
         first_chart.append(page.evaluate(OVERALL_DRAWN) / 1000)
         page.wait_for_load_state("networkidle")
