@@ -33,16 +33,24 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from bench.generate import SIZES, write_result_runs, write_wide_runs  # noqa: E402
 from components import ids  # noqa: E402
 from components.loader import ParseCache, load_path  # noqa: E402
-from tests.support import CHROMIUM_ARGS, callback_payload, chromium_path, free_port, gunicorn_command  # noqa: E402
+from tests.support import (  # noqa: E402
+    CHROMIUM_ARGS,
+    callback_payload,
+    chromium_path,
+    free_port,
+    gunicorn_command,
+    page_values,
+)
 
 PLOT = "document.querySelector('#rewardbench-chart .js-plotly-plot')"
+FIRST_CHART_LIMIT_MS = 120_000
 # The Overall line is on screen: its path has points and two frames have been painted since.
 OVERALL_DRAWN = f"""() => new Promise(resolve => {{
     const check = () => {{
         const gd = {PLOT};
         const traces = gd && gd._fullData ? gd._fullData : [];
         const overall = traces.find(t => t.meta && t.meta.metric === 'Overall' && !t.meta.best && !t.meta.raw);
-        const path = overall && gd.querySelector(`.scatterlayer .trace:nth-child(${{overall.index + 1}}) path.js-line`);
+        const path = overall && gd.querySelector(`.trace${{overall.uid}} path.js-line`);
         if (path && path.getAttribute('d') && path.getAttribute('d').length > 10) {{
             requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
         }} else {{
@@ -147,7 +155,12 @@ def browser_figures(browser, url: str, loads: int) -> dict:
         )
         session.on("Network.requestWillBeSent", lambda event, sizes=sizes: count_request(sizes, event["request"]))
         page.goto(url, wait_until="commit")
-        first_chart.append(page.evaluate(OVERALL_DRAWN) / 1000)
+        first_chart.append(
+            page.evaluate(
+                f"() => Promise.race([({OVERALL_DRAWN})(), new Promise(r => setTimeout(() => r(NaN), {FIRST_CHART_LIMIT_MS}))])"
+            )
+            / 1000
+        )
         page.wait_for_load_state("networkidle")
         transferred.append(sizes["bytes"] / 1e6)
         requests.append(sizes["requests"])
@@ -211,16 +224,7 @@ def server_figures(url: str) -> dict:
     with urllib.request.urlopen(f"{url}/_dash-layout") as response:
         layout = json.load(response)
 
-    def find(node, component_id):
-        if isinstance(node, dict):
-            if node.get("props", {}).get("id") == component_id:
-                return node["props"]
-            return find(node.get("props", {}).get("children"), component_id)
-        if isinstance(node, list):
-            return next((found for child in node if (found := find(child, component_id)) is not None), None)
-        return None
-
-    version = find(layout, ids.DATA_VERSION)["data"]
+    version = page_values(layout)[f"{ids.DATA_VERSION}.data"]
     poll = callback_payload(dependencies, f"{ids.DATA_VERSION}.data", f"{ids.POLL}.n_intervals",
                             {f"{ids.POLL}.n_intervals": 1, f"{ids.DATA_VERSION}.data": version})  # fmt: skip
     poll_times, poll_bytes = [], []
@@ -232,23 +236,9 @@ def server_figures(url: str) -> dict:
             body = response.read()
         poll_times.append((time.perf_counter() - started) * 1000)
         poll_bytes.append(len(body) + sum(len(k) + len(v) + 4 for k, v in response.headers.items()))
-    slider = find(layout, ids.STEP_SLIDER)
-    values = {
-        f"{ids.RUN_PICKER}.value": find(layout, ids.RUN_PICKER)["value"],
-        f"{ids.DATA_VERSION}.data": version,
-        f"{ids.CHART_KEY}.data": find(layout, ids.CHART_KEY)["data"],
-        f"{ids.METRIC_PICKER}.value": find(layout, ids.METRIC_PICKER)["value"],
-        f"{ids.STEP_SLIDER}.min": slider["min"],
-        f"{ids.STEP_SLIDER}.max": slider["max"],
-        f"{ids.STEP_SLIDER}.value": [slider["min"], (slider["min"] + slider["max"]) // 2],
-        f"{ids.SMOOTHING_MODE}.value": "off",
-        f"{ids.EMA_WEIGHT}.value": 0.6,
-        f"{ids.MA_WINDOW}.value": 5,
-        f"{ids.BEST_METRIC}.value": find(layout, ids.BEST_METRIC)["value"],
-        f"{ids.Y_SCALE}.value": "fit",
-        f"{ids.THEME}.data": "light",
-        f"{ids.X_AXIS}.value": "step",
-    }
+    values = page_values(layout)
+    low, high = values[f"{ids.STEP_SLIDER}.min"], values[f"{ids.STEP_SLIDER}.max"]
+    values[f"{ids.STEP_SLIDER}.value"] = [low, (low + high) // 2]
     zoom = json.dumps(
         callback_payload(dependencies, f"..{ids.CHART}.figure", f"{ids.STEP_SLIDER}.value", values)
     ).encode()

@@ -31,6 +31,9 @@ FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 PANEL_GAP = 0.05
 PANEL_HEIGHT_PX = 170
 STEP_AXIS_TITLE = "Training steps"
+# Above this many checkpoints a line is drawn without a marker at each one: every point is still a vertex of the
+# line (and zoom shows each), but thousands of SVG markers make drawing and every update many times slower.
+MARKER_LIMIT = 120
 FULL_SCALE = (0.0, 100.0)
 
 
@@ -204,7 +207,7 @@ def _line_traces(
                 name=name,
                 uid=uid,
                 meta=meta,
-                mode="lines+markers",
+                mode="lines+markers" if len(steps) <= MARKER_LIMIT else "lines",
                 line={"color": colour, "width": width},
                 marker=_marker(colour, marker_size, symbol, options),
                 hovertemplate="%{y:.1f}%" + hover_suffix,

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from components import ids  # noqa: E402
-from tests.support import callback_payload, free_port, gunicorn_command, running_server  # noqa: E402
+from tests.support import callback_payload, free_port, gunicorn_command, page_values, running_server  # noqa: E402
 
 REQUEST_TIMEOUT_S = 30
 
@@ -44,39 +44,9 @@ def timed(url: str, body: dict | None = None) -> tuple[float, int]:
     return time.perf_counter() - started, status
 
 
-def find(node, component_id):
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == component_id:
-            return node["props"]
-        return find(node.get("props", {}).get("children"), component_id)
-    if isinstance(node, list):
-        for child in node:
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
 def user_requests(base: str, dependencies: list[dict], layout: dict, rounds: int, user: int) -> list[tuple]:
     """The requests one simulated user sends, in order: (url, body or None)."""
-    runs = find(layout, ids.RUN_PICKER)["value"]
-    version = find(layout, ids.DATA_VERSION)["data"]
-    values = {
-        f"{ids.RUN_PICKER}.value": runs,
-        f"{ids.DATA_VERSION}.data": version,
-        f"{ids.CHART_KEY}.data": find(layout, ids.CHART_KEY)["data"],
-        f"{ids.METRIC_PICKER}.value": find(layout, ids.METRIC_PICKER)["value"],
-        f"{ids.STEP_SLIDER}.min": find(layout, ids.STEP_SLIDER)["min"],
-        f"{ids.STEP_SLIDER}.max": find(layout, ids.STEP_SLIDER)["max"],
-        f"{ids.SMOOTHING_MODE}.value": "off",
-        f"{ids.EMA_WEIGHT}.value": 0.6,
-        f"{ids.MA_WINDOW}.value": 5,
-        f"{ids.BEST_METRIC}.value": find(layout, ids.BEST_METRIC)["value"],
-        f"{ids.Y_SCALE}.value": "fit",
-        f"{ids.THEME}.data": "light",
-        f"{ids.X_AXIS}.value": "step",
-        f"{ids.POLL}.n_intervals": 1,
-    }
+    values = page_values(layout)
     low, high = values[f"{ids.STEP_SLIDER}.min"], values[f"{ids.STEP_SLIDER}.max"]
     update = f"{base}/_dash-update-component"
     requests = [(f"{base}/", None), (f"{base}/_dash-layout", None), (f"{base}/_dash-dependencies", None)]

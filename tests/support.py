@@ -137,3 +137,41 @@ def callback_payload(dependencies: list[dict], output_prefix: str, changed: str,
         "state": entries(spec["state"]),
         "changedPropIds": [changed],
     }
+
+
+def find_component(node, component_id) -> dict | None:
+    """The layout component (as Dash serves it: {"props": ..., "type": ...}) with ``component_id``, depth first."""
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == component_id:
+            return node
+        children = node.get("props", {}).get("children")
+        return find_component(children, component_id) if children is not None else None
+    if isinstance(node, list):
+        return next((found for child in node if (found := find_component(child, component_id)) is not None), None)
+    return None
+
+
+def page_values(layout: dict) -> dict:
+    """The values a freshly loaded page sends to its callbacks, by "id.property", read from the layout."""
+    from components import ids
+
+    def prop(component_id, name):
+        return find_component(layout, component_id)["props"].get(name)
+
+    return {
+        f"{ids.RUN_PICKER}.value": prop(ids.RUN_PICKER, "value"),
+        f"{ids.DATA_VERSION}.data": prop(ids.DATA_VERSION, "data"),
+        f"{ids.CHART_KEY}.data": prop(ids.CHART_KEY, "data"),
+        f"{ids.METRIC_PICKER}.value": prop(ids.METRIC_PICKER, "value"),
+        f"{ids.STEP_SLIDER}.min": prop(ids.STEP_SLIDER, "min"),
+        f"{ids.STEP_SLIDER}.max": prop(ids.STEP_SLIDER, "max"),
+        f"{ids.STEP_SLIDER}.value": prop(ids.STEP_SLIDER, "value"),
+        f"{ids.SMOOTHING_MODE}.value": prop(ids.SMOOTHING_MODE, "value"),
+        f"{ids.EMA_WEIGHT}.value": prop(ids.EMA_WEIGHT, "value"),
+        f"{ids.MA_WINDOW}.value": prop(ids.MA_WINDOW, "value"),
+        f"{ids.BEST_METRIC}.value": prop(ids.BEST_METRIC, "value"),
+        f"{ids.Y_SCALE}.value": prop(ids.Y_SCALE, "value"),
+        f"{ids.THEME}.data": prop(ids.THEME, "data"),
+        f"{ids.X_AXIS}.value": prop(ids.X_AXIS, "value"),
+        f"{ids.POLL}.n_intervals": 1,
+    }

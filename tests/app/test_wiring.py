@@ -9,7 +9,7 @@ import pytest
 from app import create_app
 from components import ids
 from components.config import Settings
-from tests.support import REPO, SHIPPED_RUN, callback_payload
+from tests.support import REPO, SHIPPED_RUN, callback_payload, find_component, page_values
 
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
 FIXTURE_RUNS = REPO / "tests" / "fixtures" / "runs"
@@ -31,21 +31,6 @@ def layout_of(client) -> dict:
     return client.get("/_dash-layout").get_json()
 
 
-def find_component(node, component_id):
-    """The layout component with ``component_id``, searched depth first."""
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == component_id:
-            return node
-        children = node.get("props", {}).get("children")
-        return find_component(children, component_id) if children is not None else None
-    if isinstance(node, list):
-        for child in node:
-            found = find_component(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
 def all_text(node) -> str:
     return json.dumps(node, ensure_ascii=False)
 
@@ -55,17 +40,8 @@ CHART_OUTPUT = f"..{ids.CHART}.figure...{ids.CHART_BOX}"
 
 def chart_call(dashboard, changed, runs=("seed-run",), slider=(0, 600), visible=ALL, **extra):
     """A chart callback request from a page that shows what the layout drew, after ``changed`` changed."""
-    layout = layout_of(dashboard.client)
     values = {
-        f"{ids.DATA_VERSION}.data": find_component(layout, ids.DATA_VERSION)["props"]["data"],
-        f"{ids.CHART_KEY}.data": find_component(layout, ids.CHART_KEY)["props"]["data"],
-        f"{ids.SMOOTHING_MODE}.value": "off",
-        f"{ids.EMA_WEIGHT}.value": 0.6,
-        f"{ids.MA_WINDOW}.value": 5,
-        f"{ids.BEST_METRIC}.value": "Overall",
-        f"{ids.Y_SCALE}.value": "fit",
-        f"{ids.THEME}.data": "light",
-        f"{ids.X_AXIS}.value": "step",
+        **page_values(layout_of(dashboard.client)),
         f"{ids.RUN_PICKER}.value": list(runs),
         f"{ids.STEP_SLIDER}.value": list(slider),
         f"{ids.STEP_SLIDER}.min": 0,
