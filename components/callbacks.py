@@ -52,15 +52,6 @@ CHART_KEY_INPUTS = (
     Input(ids.UPLOADED_RUNS, "data"),
     *OPTION_INPUTS,
 )
-CLIENTSIDE_OUTPUTS = {
-    "filterTables": [
-        Output(ids.SUMMARY_TABLE, "data"),
-        Output(ids.DATA_TABLE, "data"),
-        Output(ids.DATA_TABLE, "columns"),
-    ],
-    "showTable": [Output(ids.CHART_BOX, "hidden"), Output("data-table-box", "hidden")],
-    "applyTheme": [Output(ids.THEME, "data")],
-}
 # The view a URL query string shares (see syncUrl in assets/dashboard.js), in the order the callback takes them.
 URL_STATE = (
     (ids.RUN_PICKER, "value"),
@@ -390,18 +381,26 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         table = visible_table(frame, view.runs, metrics, step_range)
         return {"content": table.to_csv(index=False, float_format="%.6g"), "filename": "rewardbench-visible.csv"}
 
-    for function_name, inputs in (
-        (
-            "filterTables",
-            [Input(ids.SUMMARY_ROWS, "data"), Input(ids.DATA_ROWS, "data"), Input(ids.METRIC_PICKER, "value")],
-        ),
-        ("showTable", [Input(ids.TABLE_TOGGLE, "value")]),
-        ("applyTheme", [Input(ids.THEME_CHOICE, "value")]),
-    ):
-        outputs = CLIENTSIDE_OUTPUTS[function_name]
-        app.clientside_callback(
-            ClientsideFunction(namespace="rewardbench", function_name=function_name), *outputs, *inputs
-        )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="filterTables"),
+        Output(ids.SUMMARY_TABLE, "data"),
+        Output(ids.DATA_TABLE, "data"),
+        Output(ids.DATA_TABLE, "columns"),
+        Input(ids.SUMMARY_ROWS, "data"),
+        Input(ids.DATA_ROWS, "data"),
+        Input(ids.METRIC_PICKER, "value"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="showTable"),
+        Output(ids.CHART_BOX, "hidden"),
+        Output(ids.DATA_TABLE_BOX, "hidden"),
+        Input(ids.TABLE_TOGGLE, "value"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="applyTheme"),
+        Output(ids.THEME, "data"),
+        Input(ids.THEME_CHOICE, "value"),
+    )
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="downloadImage"),
         Output(ids.EXPORT_PNG, "title"),

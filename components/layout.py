@@ -500,7 +500,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                                 ),
                             ),
                             html.Div(
-                                id="data-table-box",
+                                id=ids.DATA_TABLE_BOX,
                                 className="data-table-box",
                                 hidden=True,
                                 children=dash_table.DataTable(
