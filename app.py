@@ -55,6 +55,11 @@ def create_app(settings: Settings | None = None) -> Dash:
             result = LoadResult(frame=empty_frame(), problems=(str(error),))
         return make_layout(result, settings, provider.signature())
 
+    # The chart's library (megabytes) is only asked for once the page has its layout; start fetching it at once.
+    plotly = f"{settings.base_path}_dash-component-suites/plotly/package_data/plotly.min.js"
+    app.index_string = app.index_string.replace(
+        "{%css%}", f'{{%css%}}\n        <link rel="preload" href="{plotly}" as="script">'
+    )
     app.layout = serve_layout
     register_callbacks(app, provider)
     security.install(app.server, settings, app.csp_hashes())
