@@ -40,10 +40,11 @@ def best_checkpoint(steps, values, run: str = "", metric: str = "") -> Best | No
 
 def best_checkpoints(frame: pd.DataFrame, runs, metric: str) -> list[Best]:
     """The best checkpoint of each run by ``metric``, for the runs that have it."""
+    lines = dict(tuple(frame[frame["metric"] == metric].groupby("run", sort=False)))
     found = []
     for run in runs:
-        points = frame[(frame["run"] == run) & (frame["metric"] == metric)]
-        best = best_checkpoint(points["step"], points["value"], run=run, metric=metric)
+        points = lines.get(run)
+        best = None if points is None else best_checkpoint(points["step"], points["value"], run=run, metric=metric)
         if best is not None:
             found.append(best)
     return found

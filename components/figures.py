@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
 from components.metrics import axis_label
@@ -134,7 +135,8 @@ def _base_layout(title: str, x_range: StepRange, view_kind: str, panels: list[st
     axis_range = x_range if scale is None else scale.to_axis(x_range)
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
-        "template": theme.template,
+        # Given as the template itself: without validation plotly would not expand a template's name.
+        "template": pio.templates[theme.template],
         "paper_bgcolor": theme.background,
         "plot_bgcolor": theme.background,
         "font": {"family": FONT_FAMILY, "size": 13, "color": theme.text},
@@ -202,6 +204,7 @@ def _line_traces(
     if options.smoothing == SMOOTHING_OFF:
         return [
             go.Scatter(
+                _validate=False,
                 x=steps,
                 y=_nullable(raw),
                 name=name,
@@ -218,6 +221,7 @@ def _line_traces(
     smoothed = smooth(raw, options.smoothing, options.ema_weight, options.window)
     return [
         go.Scatter(
+            _validate=False,
             x=steps,
             y=_nullable(raw),
             name=name,
@@ -232,6 +236,7 @@ def _line_traces(
             **common,
         ),
         go.Scatter(
+            _validate=False,
             x=steps,
             y=_nullable(smoothed),
             customdata=_nullable(raw),
@@ -247,6 +252,12 @@ def _line_traces(
     ]
 
 
+def _figure(traces: list, layout: dict) -> go.Figure:
+    # Built in one go and without plotly's per-value validation, which took seconds for many long lines; the
+    # traces are made here from checked data, and the unit tests read the figures back.
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
 def _marker(colour: str, size: int, symbol: str, options: ChartOptions) -> dict:
     # A thin outline in the text colour keeps light markers visible on a light background.
     return {"size": size, "color": colour, "symbol": symbol, "line": {"color": options.palette.text, "width": 0.6}}
@@ -255,6 +266,7 @@ def _marker(colour: str, size: int, symbol: str, options: ChartOptions) -> dict:
 def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None, x=None) -> go.Scatter:
     tie = f" (first of {len(best.tied_steps) + 1} tied steps)" if best.tied_steps else ""
     return go.Scatter(
+        _validate=False,
         x=[best.step if x is None else x],
         y=[best.value],
         name=f"Best {plotly_text(best.metric)}",
@@ -292,7 +304,7 @@ def build_figure(
 
 def empty_figure(title: str, message: str, options: ChartOptions | None = None) -> go.Figure:
     theme = (options or ChartOptions()).palette
-    figure = go.Figure()
+    figure = go.Figure(_validate=False)
     figure.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         template=theme.template,
@@ -313,7 +325,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     run = view.runs[0]
     scale = step_axis(frame, view, options)
     lines = _Lines(frame, view.runs)
-    figure = go.Figure()
+    traces = []
     for index, metric in enumerate(view.metrics):
         points = lines(run, metric)
         for trace in _line_traces(
@@ -329,7 +341,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             options=options,
             symbol=MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)],
         ):
-            figure.add_trace(trace)
+            traces.append(trace)
     layout = _base_layout(title, x_range, "lines", list(view.metrics), options, scale)
     layout["legend"]["title"] = {"text": "Metric"}
     run_frame = frame[frame["run"] == run]
@@ -342,7 +354,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             is_shown = best.metric in visible
             colour = metric_colour(best.metric, view.metrics.index(best.metric))
             best_x = _x_values(frame, run, [best.step], scale, options)[0]
-            figure.add_trace(_best_trace(best, colour, options, True if is_shown else "legendonly", x=best_x))
+            traces.append(_best_trace(best, colour, options, True if is_shown else "legendonly", x=best_x))
             annotations.append(
                 {
                     "x": best_x,
@@ -360,12 +372,12 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
                 }
             )
     layout["annotations"] = annotations
-    figure.update_layout(layout)
+    figure = _figure(traces, layout)
     return figure
 
 
 def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options) -> go.Figure:
-    figure = go.Figure()
+    traces = []
     shown_panels = [metric for metric in view.metrics if metric in visible]
     domains = dict(zip(shown_panels, panel_domains(len(shown_panels)), strict=True))
     shown = frame[frame["run"].isin(view.runs)]
@@ -421,17 +433,18 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
                 group=run,
                 in_panel=True,
             ):
-                figure.add_trace(trace)
+                traces.append(trace)
         if metric == options.best_metric:
             for best in best_checkpoints(shown, view.runs, metric):
                 best_x = _x_values(frame, best.run, [best.step], scale, options)[0]
                 colour = colours.get(best.run, RUN_PALETTE[0])
-                figure.add_trace(_best_trace(best, colour, options, is_shown, axes, x=best_x))
+                traces.append(_best_trace(best, colour, options, is_shown, axes, x=best_x))
     # One legend entry per run, on a trace without points, so hiding a panel never hides the legend.
     for run in view.runs:
         colour = colours.get(run, RUN_PALETTE[0])
-        figure.add_trace(
+        traces.append(
             go.Scatter(
+                _validate=False,
                 x=[None],
                 y=[None],
                 name=plotly_text(run),
@@ -447,7 +460,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
         )
     layout["annotations"] = annotations
     layout["margin"] = {"l": 64, "r": 24, "t": 72, "b": 56}
-    figure.update_layout(layout)
+    figure = _figure(traces, layout)
     return figure
 
 

@@ -31,7 +31,7 @@ class View:
 
 def run_names(frame: pd.DataFrame) -> list[str]:
     """Every run, in the order the data provider gave them (data-path runs first, then uploads)."""
-    return list(dict.fromkeys(frame["run"]))
+    return [str(run) for run in frame["run"].unique()]  # unique() keeps the order of first appearance
 
 
 def run_colours(names: list[str]) -> dict[str, str]:
