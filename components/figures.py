@@ -199,18 +199,20 @@ def _line_traces(
     axes = axes or {}
     hover_suffix = " (step %{x})" if in_panel and options.x_axis == "step" else ""
     raw = points["value"].to_numpy(dtype=float)
+    raw_values = _nullable(raw)
     steps = points["step"].tolist() if x is None else x
+    with_markers = "lines+markers" if len(steps) <= MARKER_LIMIT else "lines"
     common = {"legendgroup": group or meta.get("metric"), "visible": visible, "connectgaps": False, **axes}
     if options.smoothing == SMOOTHING_OFF:
         return [
             go.Scatter(
                 _validate=False,
                 x=steps,
-                y=_nullable(raw),
+                y=raw_values,
                 name=name,
                 uid=uid,
                 meta=meta,
-                mode="lines+markers" if len(steps) <= MARKER_LIMIT else "lines",
+                mode=with_markers,
                 line={"color": colour, "width": width},
                 marker=_marker(colour, marker_size, symbol, options),
                 hovertemplate="%{y:.1f}%" + hover_suffix,
@@ -223,11 +225,11 @@ def _line_traces(
         go.Scatter(
             _validate=False,
             x=steps,
-            y=_nullable(raw),
+            y=raw_values,
             name=name,
             uid=uid + "r",
             meta={**meta, "raw": True},
-            mode="lines+markers",
+            mode=with_markers,
             line={"color": colour, "width": 1},
             marker={"size": max(marker_size - 2, 3), "color": colour},
             opacity=0.3,
@@ -239,7 +241,7 @@ def _line_traces(
             _validate=False,
             x=steps,
             y=_nullable(smoothed),
-            customdata=_nullable(raw),
+            customdata=raw_values,
             name=name,
             uid=uid,
             meta=meta,
