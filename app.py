@@ -19,6 +19,7 @@ from components.callbacks import register_callbacks
 from components.config import DATA_ENV_VAR, ConfigError, Settings
 from components.layout import make_layout
 from components.loader import DataError, LoadResult, empty_frame
+from components.page import VENDOR_DIR, DashboardPage
 from components.provider import DataProvider
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     provider = DataProvider(settings)
     for problem in provider.load().problems:
         log.warning("%s", problem)
-    app = Dash(
+    app = DashboardPage(
         __name__,
         title="RewardBench Dashboard",
         assets_folder=str(ASSETS_DIR),
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         compress=False,  # components.security compresses every response, not only Dash's own
         # Otherwise Dash copies a whole first layout (figure included) into every page for its dev-tools checks.
         suppress_callback_exceptions=True,
+        # Third-party scripts that components.page places itself.
+        assets_path_ignore=[f"^{VENDOR_DIR}$"],
     )
 
     def serve_layout():
@@ -55,11 +58,6 @@ def create_app(settings: Settings | None = None) -> Dash:
             result = LoadResult(frame=empty_frame(), problems=(str(error),))
         return make_layout(result, settings, provider.signature())
 
-    # The chart's library (megabytes) is only asked for once the page has its layout; start fetching it at once.
-    plotly = f"{settings.base_path}_dash-component-suites/plotly/package_data/plotly.min.js"
-    app.index_string = app.index_string.replace(
-        "{%css%}", f'{{%css%}}\n        <link rel="preload" href="{plotly}" as="script">'
-    )
     app.layout = serve_layout
     register_callbacks(app, provider)
     security.install(app.server, settings, app.csp_hashes())

@@ -189,10 +189,11 @@
     return dark ? "dark" : "light";
   }
 
-  function applyTheme(choice) {
+  // An unchanged theme is not sent on: the chart would be drawn again for nothing.
+  function applyTheme(choice, current) {
     var theme = effectiveTheme(choice);
     document.documentElement.dataset.theme = theme;
-    return theme;
+    return theme === current ? window.dash_clientside.no_update : theme;
   }
 
   // "System" follows the operating system's setting while the page is open, too.
@@ -350,6 +351,29 @@
   }
 
   new MutationObserver(nameSliderParts).observe(document.documentElement, { childList: true, subtree: true });
+
+  // Plotly's bundle is fetched from the page's head (components/page.py) but run only once Dash has asked the
+  // server for the layout: the browser evaluates Plotly while the server answers. dcc.Graph loads Plotly from
+  // _dashPlotlyJSURL when window.Plotly is not there yet; that must be this bundle, not Dash's full one.
+  function startPlotly() {
+    var link = document.getElementById("plotly-bundle");
+    if (!link) { return; }
+    Object.defineProperty(window, "_dashPlotlyJSURL", {
+      configurable: true,
+      get: function () { return link.href; },
+      set: function () {},
+    });
+    document.addEventListener("DOMContentLoaded", function () {
+      setTimeout(function () {
+        if (window.Plotly) { return; }
+        var script = document.createElement("script");
+        script.src = link.href;
+        document.head.appendChild(script);
+      }, 0);
+    });
+  }
+
+  startPlotly();
 
   // Extend the object in place: dash-renderer keeps its own reference to it.
   window.dash_clientside = window.dash_clientside || {};

@@ -155,12 +155,8 @@ def browser_figures(browser, url: str, loads: int) -> dict:
         )
         session.on("Network.requestWillBeSent", lambda event, sizes=sizes: count_request(sizes, event["request"]))
         page.goto(url, wait_until="commit")
-        first_chart.append(
-            page.evaluate(
-                f"() => Promise.race([({OVERALL_DRAWN})(), new Promise(r => setTimeout(() => r(NaN), {FIRST_CHART_LIMIT_MS}))])"
-            )
-            / 1000
-        )
+        timeout = f"new Promise(r => setTimeout(() => r(NaN), {FIRST_CHART_LIMIT_MS}))"
+        first_chart.append(page.evaluate(f"() => Promise.race([({OVERALL_DRAWN})(), {timeout}])") / 1000)
         page.wait_for_load_state("networkidle")
         transferred.append(sizes["bytes"] / 1e6)
         requests.append(sizes["requests"])

@@ -12,14 +12,14 @@ from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_
 from dash.exceptions import PreventUpdate
 
 from components import ids
-from components.analysis import SMOOTHING_MODES, best_checkpoints, summary_rows, visible_table
+from components.analysis import SMOOTHING_MODES, visible_table
 from components.config import Settings
 from components.figures import THEMES, ChartOptions, step_axis, zoom_updates
 from components.layout import (
     best_metric_choice,
     chart_box_style,
-    create_best_panel,
     data_summary,
+    insights,
     metric_options,
     problem_items,
     run_options,
@@ -347,18 +347,17 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         Input(ids.BEST_METRIC, "value"),
         Input(ids.SECTION_PICKER, "value"),
         Input(ids.TABLE_TOGGLE, "value"),
+        prevent_initial_call=True,  # the first page comes with them
     )
     def update_insights(selected, pattern, _version, uploads, slider, best_metric, section, table_view):
-        # Rows for every metric; the browser keeps those of the visible metrics, so toggling needs no request.
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
         step_range = tuple(slider) if slider and len(slider) == 2 else (view.bounds or (0, 0))
-        summary = summary_rows(frame, view.runs, view.metrics, step_range)
-        bests = best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
+        summary, best_panel = insights(frame, view, step_range, best_metric)
         if "table" not in (table_view or ()):  # the plotted numbers are only sent while the table is shown
-            return summary, None, create_best_panel(frame, bests)
+            return summary, None, best_panel
         table = visible_table(frame, view.runs, exported_metrics(frame, view, section), step_range)
-        return summary, table_payload(table, view.metrics), create_best_panel(frame, bests)
+        return summary, table_payload(table, view.metrics), best_panel
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -400,6 +399,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         ClientsideFunction(namespace="rewardbench", function_name="applyTheme"),
         Output(ids.THEME, "data"),
         Input(ids.THEME_CHOICE, "value"),
+        State(ids.THEME, "data"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="downloadImage"),

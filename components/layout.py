@@ -8,13 +8,20 @@ from dash import dash_table, dcc, html
 from dash.dash_table.Format import Format, Scheme
 
 from components import ids
-from components.analysis import SMOOTHING_EMA, SMOOTHING_MOVING_AVERAGE, SMOOTHING_OFF, Best
+from components.analysis import (
+    SMOOTHING_EMA,
+    SMOOTHING_MOVING_AVERAGE,
+    SMOOTHING_OFF,
+    Best,
+    best_checkpoints,
+    summary_rows,
+)
 from components.config import Settings
 from components.figures import FONT_FAMILY, ChartOptions, metric_colour
 from components.loader import LoadResult
 from components.metrics import DETAIL_PARENTS, axis_label, main_metrics, subsets_of
 from components.render import ChartState, chart_key, chart_state, section_options
-from components.view import axis_columns, make_view, run_names
+from components.view import View, axis_columns, make_view, run_names
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -230,6 +237,14 @@ def best_metric_choice(options: list[str], current: str | None) -> str | None:
     if current is None or current in options:
         return current
     return "Overall" if "Overall" in options else (options[0] if options else None)
+
+
+def insights(frame, view: View, step_range: tuple[int, int], best_metric: str | None) -> tuple[list[dict], list]:
+    """The summary rows (of every metric: the browser keeps the visible ones, so toggling needs no request) and
+    the best-checkpoint panel, for the runs and steps shown."""
+    summary = summary_rows(frame, view.runs, view.metrics, step_range)
+    bests = best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
+    return summary, create_best_panel(frame, bests)
 
 
 def create_best_panel(frame, bests: list[Best]) -> list:
@@ -458,6 +473,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
         result.frame, names, empty_message=f"No runs found in {display_path(settings.data_path)}", options=options
     )
     sections = section_options(result.frame, state.view)
+    summary, best_panel = insights(result.frame, state.view, tuple(state.slider_value), best)
     return html.Div(
         className="page",
         children=[
@@ -467,9 +483,10 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
             dcc.Store(id=ids.ZOOM_EVENT),
             dcc.Store(id=ids.CHART_KEY, data=chart_key(names, None, version, None, initial_controls(best))),
             dcc.Store(id=ids.CHART_REDRAW),
-            dcc.Store(id=ids.SUMMARY_ROWS),
+            dcc.Store(id=ids.SUMMARY_ROWS, data=summary),
             dcc.Store(id=ids.DATA_ROWS),
-            dcc.Store(id=ids.UPLOADED_RUNS, storage_type="session"),
+            # Empty rather than unset: an unset store reports a change on every page load, which redraws everything.
+            dcc.Store(id=ids.UPLOADED_RUNS, storage_type="session", data={}),
             create_header(result, settings),
             html.Div(
                 className="workspace",
@@ -518,7 +535,12 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                                 className="hint",
                             ),
                             create_export_row(),
-                            html.Section(id=ids.BEST_PANEL, className="best-panel", **{"aria-live": "polite"}),
+                            html.Section(
+                                id=ids.BEST_PANEL,
+                                className="best-panel",
+                                children=best_panel,
+                                **{"aria-live": "polite"},
+                            ),
                             create_summary_section(),
                             html.Div(
                                 id=ids.SUBSET_BOX,
