@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from components.metrics import (
     AXIS_PREFIX,
@@ -94,15 +96,47 @@ class _Table:
     field_word: str = "column"  # what a metric is called in this file: a "column" or a "key"
 
 
+TIDY_DTYPES = {"run": "category", "step": "int64", "metric": "category", "value": "float64"}
+
+
 def empty_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "run": pd.Series(dtype="str"),
+            "run": pd.Categorical([]),
             "step": pd.Series(dtype="int64"),
-            "metric": pd.Series(dtype="str"),
+            "metric": pd.Categorical([]),
             "value": pd.Series(dtype="float64"),
         }
     )
+
+
+def concat_runs(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tidy frames one after the other. Run and metric names stay categorical: a million rows name a few hundred
+    runs and a dozen metrics, and codes are far smaller and faster to build and compare than strings."""
+    frames = [frame for frame in frames if len(frame)]
+    if not frames:
+        return empty_frame()
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "run": _concat_categorical([frame["run"] for frame in frames]),
+            "step": np.concatenate([frame["step"].to_numpy(dtype="int64") for frame in frames]),
+            "metric": _concat_categorical([frame["metric"] for frame in frames]),
+            "value": np.concatenate([frame["value"].to_numpy(dtype="float64") for frame in frames]),
+        }
+    )
+
+
+def _concat_categorical(columns: list[pd.Series]) -> pd.Categorical:
+    # union_categoricals checks every input's categories again; here each input's codes are mapped onto the union.
+    parts = [pd.Categorical(column) for column in columns]
+    names: dict[str, int] = {}
+    for part in parts:
+        for name in part.categories:
+            names.setdefault(name, len(names))
+    codes = [np.array([names[name] for name in part.categories], dtype="int32")[part.codes] for part in parts]
+    return pd.Categorical.from_codes(np.concatenate(codes), pd.Index(list(names), dtype=object), validate=False)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -139,7 +173,7 @@ def parse_bytes(
     else:
         tables = [_parse_json_document(where, name, text, notes)]
     frames = [_finish(where, table, convention, notes) for table in tables]
-    return pd.concat(frames, ignore_index=True), notes
+    return concat_runs(frames), notes
 
 
 def load_path(path: str | Path, convention: str = LEADERBOARD, cache: ParseCache | None = None) -> LoadResult:
@@ -317,7 +351,7 @@ def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
     owner: dict[str, int] = {}
     parts, notes = [], []
     for index, part in enumerate(frames):
-        names = part["run"].unique()
+        names = pd.Categorical(part["run"]).categories
         clashing = [run for run in names if run in owner]
         for run in names:
             owner.setdefault(run, index)
@@ -325,9 +359,11 @@ def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
             notes.extend(
                 f"run name '{run}' comes from more than one file; renamed '{run} ({index + 1})'" for run in clashing
             )
-            part = part.assign(run=part["run"].where(~part["run"].isin(clashing), part["run"] + f" ({index + 1})"))
+            runs = pd.Categorical(part["run"])
+            renamed = [f"{run} ({index + 1})" if run in clashing else run for run in runs.categories]
+            part = part.assign(run=runs.rename_categories(renamed))
         parts.append(part)
-    return (pd.concat(parts, ignore_index=True) if parts else empty_frame()), notes
+    return concat_runs(parts), notes
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -350,35 +386,39 @@ def _fast_wide_table(name: str, raw: bytes, text: str, suffix: str) -> _Table | 
     lines = text.split("\n", 1)
     if not text.endswith("\n") or "\n\n" in text or "\r" in text or '"' in text or not lines[0].strip():
         return None
-    sep = _delimiter(suffix, lines[0])
     try:
-        table = pd.read_csv(io.BytesIO(raw), sep=sep, engine="pyarrow")
+        table = pa_csv.read_csv(
+            io.BytesIO(raw), parse_options=pa_csv.ParseOptions(delimiter=_delimiter(suffix, lines[0]))
+        )
     except Exception:  # noqa: BLE001 - any complaint from pyarrow means: read it carefully
         return None
-    table.columns = [str(column).strip() for column in table.columns]
-    step_column = _step_column(table.columns)
-    if step_column is None or table.empty or len(set(table.columns)) != len(table.columns):
+    columns = [str(column).strip() for column in table.column_names]
+    step_column = _step_column(columns)
+    if step_column is None or table.num_rows == 0 or len(set(columns)) != len(columns):
         return None
-    metrics = {
-        column: canonical_metric(column) or axis_column(column) for column in table.columns if column != step_column
-    }
+    metrics = {column: canonical_metric(column) or axis_column(column) for column in columns if column != step_column}
     if (
         None in metrics.values()
         or len(set(metrics.values())) != len(metrics)
         or not any(not metric.startswith(AXIS_PREFIX) for metric in metrics.values())
     ):
         return None
-    if not all(pd.api.types.is_numeric_dtype(table[column]) for column in table.columns):
-        return None
-    steps = table[step_column].to_numpy(dtype=float)
-    values = table[list(metrics)].to_numpy(dtype=float)
+    if not all(pa.types.is_integer(kind) or pa.types.is_floating(kind) for kind in table.schema.types):
+        return None  # text, dates or true/false somewhere: the careful path says where
+    # Empty cells arrive as nulls, which become NaN as floats.
+    arrays = {column: table.column(i).cast(pa.float64()).to_numpy() for i, column in enumerate(columns)}
+    steps = arrays[step_column]
+    values = np.column_stack([arrays[column] for column in metrics])
     if np.isnan(steps).any() or (steps < 0).any() or (steps != np.floor(steps)).any() or (steps > _MAX_STEP).any():
         return None
     if np.isinf(values).any() or pd.Index(steps).duplicated().any():
         return None
-    frame = pd.DataFrame(values, columns=list(metrics.values()), index=steps.astype("int64"))
-    line_of_step = dict(zip(frame.index.tolist(), range(2, len(frame) + 2), strict=True))
-    return _Table(name=name, values=frame.sort_index(kind="stable"), line_of_step=line_of_step)
+    order = np.argsort(steps, kind="stable")
+    frame = pd.DataFrame(
+        values[order], columns=pd.Index(list(metrics.values()), dtype=object), index=steps[order].astype("int64")
+    )
+    line_of_step = dict(zip(steps.astype("int64").tolist(), range(2, len(steps) + 2), strict=True))
+    return _Table(name=name, values=frame, line_of_step=line_of_step)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks pandas' CSV reader knows
@@ -766,34 +806,37 @@ def _finish(where: str, table: _Table, convention: str, notes: list[str]) -> pd.
     steps = values.index.to_numpy(dtype="int64")  # sorted: every table is sorted by step
     return pd.DataFrame(
         {
-            "run": np.full(len(steps) * len(metrics), table.name, dtype=object),
+            "run": pd.Categorical.from_codes(np.zeros(len(steps) * len(metrics), dtype="int8"), [table.name]),
             "step": np.tile(steps, len(metrics)),
-            "metric": np.repeat(np.asarray(metrics, dtype=object), len(steps)),
-            "value": values[metrics].to_numpy(dtype="float64").T.ravel(),
+            "metric": pd.Categorical.from_codes(np.repeat(np.arange(len(metrics)), len(steps)), metrics),
+            "value": values.to_numpy(dtype="float64")[:, [values.columns.get_loc(m) for m in metrics]].T.ravel(),
         }
-    ).astype({"run": "str", "metric": "str"})
+    )
 
 
 def _as_percent(where: str, table: _Table) -> pd.DataFrame:
     """Percentages as they are; a run whose every score lies in 0-1 holds fractions and is scaled to percent.
     Axis columns (epoch, tokens seen) are kept as they are."""
-    axes = [column for column in table.values.columns if str(column).startswith(AXIS_PREFIX)]
-    scores = _scores_as_percent(where, table, table.values.drop(columns=axes).astype(float))
-    return pd.concat([scores, table.values[axes].astype(float)], axis=1)
+    columns = [str(column) for column in table.values.columns]
+    is_axis = np.array([column.startswith(AXIS_PREFIX) for column in columns], dtype=bool)
+    values = table.values.to_numpy(dtype=float, copy=True)
+    values[:, ~is_axis] = _scores_as_percent(where, table, values[:, ~is_axis], np.array(columns)[~is_axis])
+    return pd.DataFrame(values, index=table.values.index, columns=columns)
 
 
-def _scores_as_percent(where: str, table: _Table, values: pd.DataFrame) -> pd.DataFrame:
-    present = values.to_numpy()[~np.isnan(values.to_numpy())]
+def _scores_as_percent(where: str, table: _Table, values: np.ndarray, metrics: np.ndarray) -> np.ndarray:
+    present = values[~np.isnan(values)]
     if present.size and present.min() >= 0 and present.max() <= 1:
         return values * 100
-    for metric in values.columns:
-        outside = ((values[metric] < 0) | (values[metric] > 100)).to_numpy()
-        if outside.any():
-            step = int(values.index[_first_row(outside)])
-            source = table.line_of_step.get(step)
-            place = f"{where} line {source}" if isinstance(source, int) else (source or f"{where} step {step}")
-            raise DataError(
-                f"{place}: {table.field_word} {metric}: {values[metric].iloc[_first_row(outside)]:g} "
-                "is outside 0-100 (percent)"
-            )
+    outside = (values < 0) | (values > 100)
+    if outside.any():
+        # The first bad score in column order, as the user reads the file's header.
+        column = int(np.flatnonzero(outside.any(axis=0))[0])
+        row = _first_row(outside[:, column])
+        step = int(table.values.index[row])
+        source = table.line_of_step.get(step)
+        place = f"{where} line {source}" if isinstance(source, int) else (source or f"{where} step {step}")
+        raise DataError(
+            f"{place}: {table.field_word} {metrics[column]}: {values[row, column]:g} is outside 0-100 (percent)"
+        )
     return values

@@ -10,7 +10,15 @@ import logging
 import pandas as pd
 
 from components.config import Settings
-from components.loader import LoadResult, ParseCache, data_signature, empty_frame, load_path
+from components.loader import (
+    TIDY_DTYPES,
+    LoadResult,
+    ParseCache,
+    concat_runs,
+    data_signature,
+    empty_frame,
+    load_path,
+)
 
 log = logging.getLogger(__name__)
 UPLOADED_SUFFIX = " (uploaded)"
@@ -34,8 +42,7 @@ def uploads_to_frame(uploads: dict | None) -> pd.DataFrame:
     if not uploads:
         return empty_frame()
     frames = [pd.DataFrame(columns) for columns in uploads.values()]
-    frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
-    return frame.astype({"run": "str", "step": "int64", "metric": "str", "value": "float64"})
+    return concat_runs([frame.astype(TIDY_DTYPES) for frame in frames])
 
 
 def frame_to_upload(frame: pd.DataFrame) -> dict:
@@ -59,4 +66,4 @@ def combine(result: LoadResult, uploads: dict | None) -> pd.DataFrame:
     uploaded = uploads_to_frame(uploads)
     if uploaded.empty:
         return result.frame
-    return pd.concat([result.frame, uploaded], ignore_index=True)
+    return concat_runs([result.frame, uploaded])
