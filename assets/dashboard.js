@@ -162,20 +162,119 @@
     return moved ? relayoutData : window.dash_clientside.no_update;
   }
 
-  // Summary and table rows arrive for every metric; only the visible metrics' rows are shown.
-  function filterTables(summary, table, visible) {
-    visible = visible || [];
-    var rows = (summary || []).filter(function (row) { return visible.indexOf(row.metric) >= 0; });
-    if (!table || !table.columns) { return [rows, [], []]; }
+  // Tables: drawn here from the rows the server sent, so sorting, paging and toggling metrics need no request.
+  var PAGE_SIZE = 50;
+
+  function element(type, props) {
+    return { type: type, namespace: "dash_html_components", props: props || {} };
+  }
+
+  function isMissing(value) {
+    return value === null || value === undefined || (typeof value === "number" && isNaN(value));
+  }
+
+  function cellText(value, column) {
+    if (isMissing(value)) { return ""; }
+    return typeof value === "number" && column.decimals !== undefined ? value.toFixed(column.decimals) : String(value);
+  }
+
+  // Missing values go last whichever the direction; names compare as people read them ("run-2" < "run-10").
+  function sortRows(rows, sort) {
+    if (!sort || !sort.column) { return rows; }
+    var direction = sort.descending ? -1 : 1;
+    return rows.slice().sort(function (a, b) {
+      var x = a[sort.column];
+      var y = b[sort.column];
+      if (isMissing(x) || isMissing(y)) { return isMissing(x) === isMissing(y) ? 0 : (isMissing(x) ? 1 : -1); }
+      if (typeof x === "number" && typeof y === "number") { return (x - y) * direction; }
+      return String(x).localeCompare(String(y), undefined, { numeric: true }) * direction;
+    });
+  }
+
+  function renderTable(table, columns, rows, sort) {
+    var header = columns.map(function (column) {
+      var sorted = sort && sort.column === column.id;
+      var order = sorted ? (sort.descending ? "descending" : "ascending") : "none";
+      return element("Th", {
+        scope: "col",
+        "aria-sort": order,
+        className: column.decimals !== undefined ? "number" : "",
+        children: element("Button", {
+          id: { type: "sort-column", table: table, column: column.id },
+          className: "sort-button",
+          title: "Sort by " + column.name,
+          children: column.name + (sorted ? (sort.descending ? " \u25BC" : " \u25B2") : ""),
+        }),
+      });
+    });
+    var body = rows.map(function (row) {
+      return element("Tr", {
+        children: columns.map(function (column) {
+          return element("Td", {
+            className: column.decimals !== undefined ? "number" : "",
+            children: cellText(row[column.id], column),
+          });
+        }),
+      });
+    });
+    return element("Table", {
+      className: "grid",
+      children: [element("Thead", { children: element("Tr", { children: header }) }), element("Tbody", { children: body })],
+    });
+  }
+
+  function dataColumns(table, visible) {
     var toggled = table.metrics || [];
-    var columns = table.columns.filter(function (name) {
+    return table.columns.filter(function (name) {
       return toggled.indexOf(name) < 0 || visible.indexOf(name) >= 0;
     }).map(function (name) {
       if (name === "run") { return { name: "Run", id: "run" }; }
-      if (name === "step") { return { name: "Step", id: "step", type: "numeric" }; }
-      return { name: name + " (%)", id: name, type: "numeric", format: { specifier: ".1f" } };
+      if (name === "step") { return { name: "Step", id: "step", decimals: 0 }; }
+      return { name: name + " (%)", id: name, decimals: 1 };
     });
-    return [rows, table.rows, columns];
+  }
+
+  function pageCount(rows) {
+    return Math.max(1, Math.ceil((rows || []).length / PAGE_SIZE));
+  }
+
+  // Summary and table rows arrive for every metric; only the visible metrics' rows are shown.
+  function filterTables(summary, table, visible, summarySort, dataSort, page, summaryColumns) {
+    visible = visible || [];
+    var summaryRows = (summary || []).filter(function (row) { return visible.indexOf(row.metric) >= 0; });
+    var summaryTable = renderTable("summary", summaryColumns || [], sortRows(summaryRows, summarySort), summarySort);
+    if (!table || !table.columns) { return [summaryTable, null, "", true, true]; }
+    var pages = pageCount(table.rows);
+    var current = Math.min(Math.max(page || 0, 0), pages - 1);
+    var sorted = sortRows(table.rows, dataSort);
+    var shown = sorted.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
+    var label = sorted.length ?
+      "Rows " + (current * PAGE_SIZE + 1) + "\u2013" + (current * PAGE_SIZE + shown.length) + " of " + sorted.length :
+      "No rows";
+    return [
+      summaryTable,
+      renderTable("data", dataColumns(table, visible), shown, dataSort),
+      label,
+      current === 0,
+      current >= pages - 1,
+    ];
+  }
+
+  // A click on a column header sorts by it; a second click reverses the order.
+  function sortBy(clicks, sort) {
+    var trigger = window.dash_clientside.callback_context.triggered_id;
+    if (!trigger || !(clicks || []).some(Boolean)) { return window.dash_clientside.no_update; }
+    if (sort && sort.column === trigger.column) { return { column: trigger.column, descending: !sort.descending }; }
+    return { column: trigger.column, descending: false };
+  }
+
+  // New rows or a new order start again at the first page.
+  function turnPage(_previous, _next, rows, _sort, page) {
+    var trigger = window.dash_clientside.callback_context.triggered_id;
+    var last = pageCount(rows && rows.rows) - 1;
+    if (trigger === "data-previous") { return Math.max((page || 0) - 1, 0); }
+    if (trigger === "data-next") { return Math.min((page || 0) + 1, last); }
+    return 0;
   }
 
   function showTable(choice) {
@@ -382,6 +481,8 @@
     stepAxisChange: stepAxisChange,
     redrawIfStale: redrawIfStale,
     filterTables: filterTables,
+    sortBy: sortBy,
+    turnPage: turnPage,
     showTable: showTable,
     applyTheme: applyTheme,
     downloadImage: downloadImage,

@@ -8,7 +8,7 @@ import logging
 import uuid
 from dataclasses import replace
 
-from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
@@ -18,6 +18,7 @@ from components.figures import THEMES, ChartOptions, step_axis, zoom_updates
 from components.layout import (
     best_metric_choice,
     chart_box_style,
+    create_subset_chart,
     data_summary,
     insights,
     metric_options,
@@ -309,8 +310,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         )
 
     @app.callback(
-        Output(ids.SUBSET_CHART, "figure"),
-        Output(ids.SUBSET_CHART, "style"),
+        Output(ids.SUBSET_BOX, "children"),
         Output(ids.SUBSET_BOX, "hidden"),
         Output(ids.SECTION_PICKER, "options"),
         Output(ids.SECTION_PICKER, "disabled"),
@@ -331,9 +331,8 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         options_now = chart_options(*option_values_)
         chart = subset_chart(frame, view, section, x_range, options_now) if section in sections else None
         if chart is None:
-            return no_update, no_update, True, sections, not sections
-        figure, height = chart
-        return figure, {"height": f"{height}px"} if height else {}, False, sections, False
+            return no_update, True, sections, not sections
+        return create_subset_chart(*chart), False, sections, False
 
     @app.callback(
         Output(ids.SUMMARY_ROWS, "data"),
@@ -380,14 +379,39 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         table = visible_table(frame, view.runs, metrics, step_range)
         return {"content": table.to_csv(index=False, float_format="%.6g"), "filename": "rewardbench-visible.csv"}
 
+    # The tables are drawn in the browser: a sort, a page or a metric toggle needs no request.
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="filterTables"),
-        Output(ids.SUMMARY_TABLE, "data"),
-        Output(ids.DATA_TABLE, "data"),
-        Output(ids.DATA_TABLE, "columns"),
+        Output(ids.SUMMARY_TABLE, "children"),
+        Output(ids.DATA_TABLE, "children"),
+        Output(ids.DATA_PAGE_LABEL, "children"),
+        Output(ids.DATA_PREVIOUS, "disabled"),
+        Output(ids.DATA_NEXT, "disabled"),
         Input(ids.SUMMARY_ROWS, "data"),
         Input(ids.DATA_ROWS, "data"),
         Input(ids.METRIC_PICKER, "value"),
+        Input(ids.SUMMARY_SORT, "data"),
+        Input(ids.DATA_SORT, "data"),
+        Input(ids.DATA_PAGE, "data"),
+        State(ids.SUMMARY_COLUMNS, "data"),
+    )
+    for table, sort in (("summary", ids.SUMMARY_SORT), ("data", ids.DATA_SORT)):
+        app.clientside_callback(
+            ClientsideFunction(namespace="rewardbench", function_name="sortBy"),
+            Output(sort, "data"),
+            Input({"type": ids.SORT_BUTTON, "table": table, "column": ALL}, "n_clicks"),
+            State(sort, "data"),
+            prevent_initial_call=True,
+        )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="turnPage"),
+        Output(ids.DATA_PAGE, "data"),
+        Input(ids.DATA_PREVIOUS, "n_clicks"),
+        Input(ids.DATA_NEXT, "n_clicks"),
+        Input(ids.DATA_ROWS, "data"),
+        Input(ids.DATA_SORT, "data"),
+        State(ids.DATA_PAGE, "data"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="showTable"),

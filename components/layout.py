@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dash import dash_table, dcc, html
-from dash.dash_table.Format import Format, Scheme
+from dash import dcc, html
 
 from components import ids
 from components.analysis import (
@@ -17,7 +16,7 @@ from components.analysis import (
     summary_rows,
 )
 from components.config import Settings
-from components.figures import FONT_FAMILY, ChartOptions, metric_colour
+from components.figures import ChartOptions, metric_colour
 from components.loader import LoadResult
 from components.metrics import DETAIL_PARENTS, axis_label, main_metrics, subsets_of
 from components.render import ChartState, chart_key, chart_state, section_options
@@ -413,32 +412,44 @@ def create_export_row() -> html.Div:
     )
 
 
-PERCENT = Format(precision=1, scheme=Scheme.fixed)
+# Drawn in the browser (assets/dashboard.js, renderTable): "decimals" says how a number is shown.
 SUMMARY_COLUMNS = [
     {"name": "Run", "id": "run"},
     {"name": "Metric", "id": "metric"},
-    {"name": "First (%)", "id": "first", "type": "numeric", "format": PERCENT},
-    {"name": "Last (%)", "id": "last", "type": "numeric", "format": PERCENT},
-    {"name": "Change (points)", "id": "change", "type": "numeric", "format": PERCENT},
-    {"name": "Peak (%)", "id": "peak", "type": "numeric", "format": PERCENT},
-    {"name": "Peak step", "id": "peak_step", "type": "numeric"},
-    {"name": "Lowest (%)", "id": "lowest", "type": "numeric", "format": PERCENT},
-    {"name": "Lowest step", "id": "lowest_step", "type": "numeric"},
-    {"name": "Mean (%)", "id": "mean", "type": "numeric", "format": PERCENT},
-    {"name": "Volatility (points)", "id": "volatility", "type": "numeric", "format": PERCENT},
+    {"name": "First (%)", "id": "first", "decimals": 1},
+    {"name": "Last (%)", "id": "last", "decimals": 1},
+    {"name": "Change (points)", "id": "change", "decimals": 1},
+    {"name": "Peak (%)", "id": "peak", "decimals": 1},
+    {"name": "Peak step", "id": "peak_step", "decimals": 0},
+    {"name": "Lowest (%)", "id": "lowest", "decimals": 1},
+    {"name": "Lowest step", "id": "lowest_step", "decimals": 0},
+    {"name": "Mean (%)", "id": "mean", "decimals": 1},
+    {"name": "Volatility (points)", "id": "volatility", "decimals": 1},
 ]
-TABLE_STYLE = {
-    "style_table": {"overflowX": "auto"},
-    "style_cell": {
-        "fontFamily": FONT_FAMILY,
-        "fontSize": "0.88rem",
-        "padding": "4px 8px",
-        "backgroundColor": "var(--surface)",
-        "color": "var(--text)",
-        "border": "1px solid var(--border)",
-    },
-    "style_header": {"fontWeight": "600", "backgroundColor": "var(--surface-alt)", "whiteSpace": "normal"},
-}
+
+
+def create_subset_chart(figure, height_px: int | None) -> dcc.Graph:
+    style = {"height": f"{height_px}px"} if height_px else {}
+    return dcc.Graph(id=ids.SUBSET_CHART, figure=figure, style=style, config=GRAPH_CONFIG, className="chart")
+
+
+def create_data_table() -> list:
+    """The plotted numbers, a page at a time (the browser draws the rows: assets/dashboard.js, filterTables)."""
+    return [
+        dcc.Store(id=ids.DATA_SORT),
+        dcc.Store(id=ids.DATA_PAGE, data=0),
+        html.Div(id=ids.DATA_TABLE, className="table-scroll"),
+        html.Div(
+            className="pager",
+            role="group",
+            **{"aria-label": "Table pages"},
+            children=[
+                html.Button("Previous", id=ids.DATA_PREVIOUS, className="button", title="The previous rows"),
+                html.Span(id=ids.DATA_PAGE_LABEL, className="hint", **{"aria-live": "polite"}),
+                html.Button("Next", id=ids.DATA_NEXT, className="button", title="The next rows"),
+            ],
+        ),
+    ]
 
 
 def create_summary_section() -> html.Section:
@@ -452,9 +463,9 @@ def create_summary_section() -> html.Section:
                 "between consecutive checkpoints) in percentage points. Click a column header to sort.",
                 className="hint",
             ),
-            dash_table.DataTable(
-                id=ids.SUMMARY_TABLE, columns=SUMMARY_COLUMNS, data=[], sort_action="native", **TABLE_STYLE
-            ),
+            dcc.Store(id=ids.SUMMARY_COLUMNS, data=SUMMARY_COLUMNS),
+            dcc.Store(id=ids.SUMMARY_SORT),
+            html.Div(id=ids.SUMMARY_TABLE, className="table-scroll"),
         ],
     )
 
@@ -520,14 +531,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                                 id=ids.DATA_TABLE_BOX,
                                 className="data-table-box",
                                 hidden=True,
-                                children=dash_table.DataTable(
-                                    id=ids.DATA_TABLE,
-                                    columns=[],
-                                    data=[],
-                                    sort_action="native",
-                                    page_size=50,
-                                    **TABLE_STYLE,
-                                ),
+                                children=create_data_table(),
                             ),
                             html.P(
                                 "Drag across the chart to zoom into steps, double-click to zoom out, click a legend "
@@ -546,7 +550,8 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                                 id=ids.SUBSET_BOX,
                                 className="subset-box",
                                 hidden=True,
-                                children=dcc.Graph(id=ids.SUBSET_CHART, config=GRAPH_CONFIG, className="chart"),
+                                # The subset chart is made when a section is picked: one chart less to draw
+                                # on a new page.
                             ),
                             html.Section(
                                 id=ids.PROBLEMS,

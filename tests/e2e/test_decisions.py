@@ -4,7 +4,9 @@ import io
 import re
 
 import pandas as pd
+import pytest
 
+from tests.e2e.conftest import dashboard_server
 from tests.support import SHIPPED_RUN
 
 PLOT = "document.querySelector('#rewardbench-chart .js-plotly-plot')"
@@ -19,7 +21,7 @@ def summary(page):
     """The summary table as the user reads it: {metric: {column header: cell text}}."""
     return page.evaluate(
         """() => {
-            const table = document.querySelector('#summary-table table.cell-table');
+            const table = document.querySelector('#summary-table table');
             if (!table) return {};
             const rows = [...table.querySelectorAll('tr')];
             const headers = [...rows[0].querySelectorAll('th')].map(th => th.innerText.trim());
@@ -140,6 +142,67 @@ def test_the_chart_downloads_as_svg_with_its_title_legend_and_axes(page):
     assert svg.lstrip().startswith("<svg")
     for text in ("RewardBench over training: seed-run", "Training steps", "RewardBench (%)", "Chat Hard"):
         assert text in svg
+
+
+def column_texts(page, table, header):
+    """The cells of one column of a table, top to bottom."""
+    return page.evaluate(
+        """([table, header]) => {
+            const grid = document.querySelector(`#${table} table`);
+            const name = th => th.innerText.replace(/[\u25b2\u25bc]/g, '').trim();
+            const headers = [...grid.querySelectorAll('th')].map(name);
+            const index = headers.indexOf(header);
+            return [...grid.querySelectorAll('tbody tr')].map(row => row.children[index].innerText.trim());
+        }""",
+        [table, header],
+    )
+
+
+def test_the_summary_sorts_by_a_clicked_column_and_reverses_on_a_second_click(page):
+    page.wait_for_function("() => document.querySelectorAll('#summary-table td').length > 0")
+    page.get_by_role("button", name="Peak (%)").click()
+    page.wait_for_function("() => document.querySelector('#summary-table th[aria-sort=ascending]')")
+    peaks = [float(text) for text in column_texts(page, "summary-table", "Peak (%)")]
+    assert peaks == sorted(peaks) and len(peaks) == 5
+
+    page.get_by_role("button", name="Peak (%)").click()
+    page.wait_for_function("() => document.querySelector('#summary-table th[aria-sort=descending]')")
+    assert [float(text) for text in column_texts(page, "summary-table", "Peak (%)")] == sorted(peaks, reverse=True)
+    assert column_texts(page, "summary-table", "Metric")[0] == "Chat"  # the shipped run peaks at 93.0 in Chat
+
+
+@pytest.fixture(scope="module")
+def long_run_url(tmp_path_factory):
+    data = tmp_path_factory.mktemp("long") / "long-run.csv"
+    steps = range(0, 1200, 10)
+    data.write_text(
+        "step,Chat,Overall\n" + "".join(f"{step},{50 + step / 100:.1f},{60 + step / 200:.2f}\n" for step in steps)
+    )
+    with dashboard_server(data) as url:
+        yield url
+
+
+def test_the_table_shows_fifty_rows_a_page_and_sorts_across_pages(open_page, long_run_url):
+    page = open_page(long_run_url)
+    page.get_by_label("Show the chart as a table").check()
+    label = page.locator("#data-page-label")
+    label.get_by_text("Rows 1\u201350 of 120").wait_for()
+    assert column_texts(page, "data-table", "Step")[:2] == ["0", "10"]
+    assert page.get_by_role("button", name="Previous").is_disabled()
+
+    page.get_by_role("button", name="Next").click()
+    label.get_by_text("Rows 51\u2013100 of 120").wait_for()
+    assert column_texts(page, "data-table", "Step")[0] == "500"
+    page.get_by_role("button", name="Next").click()
+    label.get_by_text("Rows 101\u2013120 of 120").wait_for()
+    assert page.get_by_role("button", name="Next").is_disabled()
+
+    page.locator("#data-table").get_by_role("button", name="Step").click()
+    page.locator("#data-table").get_by_role("button", name="Step").click()
+    page.wait_for_function("() => document.querySelector('#data-table th[aria-sort=descending]')")
+    label.get_by_text("Rows 1\u201350 of 120").wait_for()
+    assert column_texts(page, "data-table", "Step")[:2] == ["1190", "1180"]
+    assert column_texts(page, "data-table", "Chat (%)")[0] == "61.9"
 
 
 def test_show_as_table_lists_the_plotted_numbers(page):
