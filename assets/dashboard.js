@@ -163,11 +163,8 @@
   }
 
   // Tables: drawn here from the rows the server sent, so sorting, paging and toggling metrics need no request.
+  // They are plain DOM, not Dash components: a thousand cells as components take seconds to mount.
   var PAGE_SIZE = 50;
-
-  function element(type, props) {
-    return { type: type, namespace: "dash_html_components", props: props || {} };
-  }
 
   function isMissing(value) {
     return value === null || value === undefined || (typeof value === "number" && isNaN(value));
@@ -191,37 +188,49 @@
     });
   }
 
-  function renderTable(table, columns, rows, sort) {
-    var header = columns.map(function (column) {
+  function renderTable(containerId, sortStoreId, columns, rows, sort) {
+    var container = document.getElementById(containerId);
+    if (!container) { return; }
+    var table = document.createElement("table");
+    table.className = "grid";
+    var headRow = table.createTHead().insertRow();
+    columns.forEach(function (column) {
       var sorted = sort && sort.column === column.id;
-      var order = sorted ? (sort.descending ? "descending" : "ascending") : "none";
-      return element("Th", {
-        scope: "col",
-        "aria-sort": order,
-        className: column.decimals !== undefined ? "number" : "",
-        children: element("Button", {
-          id: { type: "sort-column", table: table, column: column.id },
-          className: "sort-button",
-          title: "Sort by " + column.name,
-          children: column.name + (sorted ? (sort.descending ? " \u25BC" : " \u25B2") : ""),
-        }),
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.setAttribute("aria-sort", sorted ? (sort.descending ? "descending" : "ascending") : "none");
+      if (column.decimals !== undefined) { th.className = "number"; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      button.title = "Sort by " + column.name;
+      button.dataset.store = sortStoreId;
+      button.dataset.column = column.id;
+      button.textContent = column.name + (sorted ? (sort.descending ? " \u25BC" : " \u25B2") : "");
+      th.appendChild(button);
+      headRow.appendChild(th);
+    });
+    var body = table.createTBody();
+    rows.forEach(function (row) {
+      var tr = body.insertRow();
+      columns.forEach(function (column) {
+        var td = tr.insertCell();
+        if (column.decimals !== undefined) { td.className = "number"; }
+        td.textContent = cellText(row[column.id], column);
       });
     });
-    var body = rows.map(function (row) {
-      return element("Tr", {
-        children: columns.map(function (column) {
-          return element("Td", {
-            className: column.decimals !== undefined ? "number" : "",
-            children: cellText(row[column.id], column),
-          });
-        }),
-      });
-    });
-    return element("Table", {
-      className: "grid",
-      children: [element("Thead", { children: element("Tr", { children: header }) }), element("Tbody", { children: body })],
-    });
+    container.replaceChildren(table);
   }
+
+  // A click on a column header sorts by it; a second click reverses the order.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".sort-button");
+    if (!button) { return; }
+    var ascending = button.parentNode.getAttribute("aria-sort") === "ascending";
+    window.dash_clientside.set_props(button.dataset.store, {
+      data: { column: button.dataset.column, descending: ascending },
+    });
+  });
 
   function dataColumns(table, visible) {
     var toggled = table.metrics || [];
@@ -238,34 +247,26 @@
     return Math.max(1, Math.ceil((rows || []).length / PAGE_SIZE));
   }
 
-  // Summary and table rows arrive for every metric; only the visible metrics' rows are shown.
+  // Summary and table rows arrive for every metric; only the visible metrics' rows are shown. Returns the data
+  // table's pager: its label and whether Previous and Next can be used.
   function filterTables(summary, table, visible, summarySort, dataSort, page, summaryColumns) {
     visible = visible || [];
     var summaryRows = (summary || []).filter(function (row) { return visible.indexOf(row.metric) >= 0; });
-    var summaryTable = renderTable("summary", summaryColumns || [], sortRows(summaryRows, summarySort), summarySort);
-    if (!table || !table.columns) { return [summaryTable, null, "", true, true]; }
+    renderTable("summary-table", "summary-sort", summaryColumns || [], sortRows(summaryRows, summarySort), summarySort);
+    if (!table || !table.columns) {
+      var empty = document.getElementById("data-table");
+      if (empty) { empty.replaceChildren(); }
+      return ["", true, true];
+    }
     var pages = pageCount(table.rows);
     var current = Math.min(Math.max(page || 0, 0), pages - 1);
     var sorted = sortRows(table.rows, dataSort);
     var shown = sorted.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
+    renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort);
     var label = sorted.length ?
       "Rows " + (current * PAGE_SIZE + 1) + "\u2013" + (current * PAGE_SIZE + shown.length) + " of " + sorted.length :
       "No rows";
-    return [
-      summaryTable,
-      renderTable("data", dataColumns(table, visible), shown, dataSort),
-      label,
-      current === 0,
-      current >= pages - 1,
-    ];
-  }
-
-  // A click on a column header sorts by it; a second click reverses the order.
-  function sortBy(clicks, sort) {
-    var trigger = window.dash_clientside.callback_context.triggered_id;
-    if (!trigger || !(clicks || []).some(Boolean)) { return window.dash_clientside.no_update; }
-    if (sort && sort.column === trigger.column) { return { column: trigger.column, descending: !sort.descending }; }
-    return { column: trigger.column, descending: false };
+    return [label, current === 0, current >= pages - 1];
   }
 
   // New rows or a new order start again at the first page.
@@ -481,7 +482,6 @@
     stepAxisChange: stepAxisChange,
     redrawIfStale: redrawIfStale,
     filterTables: filterTables,
-    sortBy: sortBy,
     turnPage: turnPage,
     showTable: showTable,
     applyTheme: applyTheme,

@@ -8,7 +8,7 @@ import logging
 import uuid
 from dataclasses import replace
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
@@ -382,8 +382,6 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
     # The tables are drawn in the browser: a sort, a page or a metric toggle needs no request.
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="filterTables"),
-        Output(ids.SUMMARY_TABLE, "children"),
-        Output(ids.DATA_TABLE, "children"),
         Output(ids.DATA_PAGE_LABEL, "children"),
         Output(ids.DATA_PREVIOUS, "disabled"),
         Output(ids.DATA_NEXT, "disabled"),
@@ -395,14 +393,6 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         Input(ids.DATA_PAGE, "data"),
         State(ids.SUMMARY_COLUMNS, "data"),
     )
-    for table, sort in (("summary", ids.SUMMARY_SORT), ("data", ids.DATA_SORT)):
-        app.clientside_callback(
-            ClientsideFunction(namespace="rewardbench", function_name="sortBy"),
-            Output(sort, "data"),
-            Input({"type": ids.SORT_BUTTON, "table": table, "column": ALL}, "n_clicks"),
-            State(sort, "data"),
-            prevent_initial_call=True,
-        )
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="turnPage"),
         Output(ids.DATA_PAGE, "data"),

@@ -56,4 +56,3 @@ DATA_PAGE = "data-page"
 DATA_PAGE_LABEL = "data-page-label"
 DATA_PREVIOUS = "data-previous"
 DATA_NEXT = "data-next"
-SORT_BUTTON = "sort-column"  # the type of the header buttons' pattern-matching ids: {type, table, column}
