@@ -12,7 +12,6 @@ import html
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
 
 from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
@@ -205,8 +204,7 @@ def _line_traces(
     common = {"legendgroup": group or meta.get("metric"), "visible": visible, "connectgaps": False, **axes}
     if options.smoothing == SMOOTHING_OFF:
         return [
-            go.Scatter(
-                _validate=False,
+            _scatter(
                 x=steps,
                 y=raw_values,
                 name=name,
@@ -222,8 +220,7 @@ def _line_traces(
         ]
     smoothed = smooth(raw, options.smoothing, options.ema_weight, options.window)
     return [
-        go.Scatter(
-            _validate=False,
+        _scatter(
             x=steps,
             y=raw_values,
             name=name,
@@ -237,8 +234,7 @@ def _line_traces(
             showlegend=False,
             **common,
         ),
-        go.Scatter(
-            _validate=False,
+        _scatter(
             x=steps,
             y=_nullable(smoothed),
             customdata=raw_values,
@@ -254,10 +250,15 @@ def _line_traces(
     ]
 
 
-def _figure(traces: list, layout: dict) -> go.Figure:
-    # Built in one go and without plotly's per-value validation, which took seconds for many long lines; the
-    # traces are made here from checked data, and the unit tests read the figures back.
-    return go.Figure(data=traces, layout=layout, _validate=False)
+def _scatter(**properties) -> dict:
+    return {"type": "scatter", **properties}
+
+
+def _figure(traces: list, layout: dict) -> dict:
+    # Plain dicts, not plotly objects: plotly copies and checks every value of a figure object when it is made and
+    # again when it is sent, which took most of a second for twenty runs. The traces are made here from checked
+    # data, and the unit tests read the figures back through plotly.
+    return {"data": traces, "layout": layout}
 
 
 def _marker(colour: str, size: int, symbol: str, options: ChartOptions) -> dict:
@@ -265,10 +266,9 @@ def _marker(colour: str, size: int, symbol: str, options: ChartOptions) -> dict:
     return {"size": size, "color": colour, "symbol": symbol, "line": {"color": options.palette.text, "width": 0.6}}
 
 
-def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None, x=None) -> go.Scatter:
+def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None, x=None) -> dict:
     tie = f" (first of {len(best.tied_steps) + 1} tied steps)" if best.tied_steps else ""
-    return go.Scatter(
-        _validate=False,
+    return _scatter(
         x=[best.step if x is None else x],
         y=[best.value],
         name=f"Best {plotly_text(best.metric)}",
@@ -294,7 +294,7 @@ def build_figure(
     colours: dict[str, str] | None = None,
     empty_message: str = "No runs to show",
     options: ChartOptions | None = None,
-) -> go.Figure:
+) -> dict:
     """The chart for ``view``: metrics not in ``visible_metrics`` are hidden (their legend entry or panel)."""
     options = options or ChartOptions()
     if not view.runs or not view.metrics:
@@ -304,26 +304,25 @@ def build_figure(
     return _panels_figure(frame, view, set(visible_metrics or ()), x_range, title, colours or {}, options)
 
 
-def empty_figure(title: str, message: str, options: ChartOptions | None = None) -> go.Figure:
+def empty_figure(title: str, message: str, options: ChartOptions | None = None) -> dict:
     theme = (options or ChartOptions()).palette
-    figure = go.Figure(_validate=False)
-    figure.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
-        template=theme.template,
-        paper_bgcolor=theme.background,
-        plot_bgcolor=theme.background,
-        font={"family": FONT_FAMILY, "size": 13, "color": theme.text},
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        meta={"view": "empty", "panels": []},
-        annotations=[
+    layout = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
+        "template": pio.templates[theme.template],
+        "paper_bgcolor": theme.background,
+        "plot_bgcolor": theme.background,
+        "font": {"family": FONT_FAMILY, "size": 13, "color": theme.text},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "meta": {"view": "empty", "panels": []},
+        "annotations": [
             {"text": plotly_text(message), "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}
         ],
-    )
-    return figure
+    }
+    return _figure([], layout)
 
 
-def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions) -> go.Figure:
+def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions) -> dict:
     run = view.runs[0]
     scale = step_axis(frame, view, options)
     lines = _Lines(frame, view.runs)
@@ -378,7 +377,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     return figure
 
 
-def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options) -> go.Figure:
+def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options) -> dict:
     traces = []
     shown_panels = [metric for metric in view.metrics if metric in visible]
     domains = dict(zip(shown_panels, panel_domains(len(shown_panels)), strict=True))
@@ -445,8 +444,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
     for run in view.runs:
         colour = colours.get(run, RUN_PALETTE[0])
         traces.append(
-            go.Scatter(
-                _validate=False,
+            _scatter(
                 x=[None],
                 y=[None],
                 name=plotly_text(run),

@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass, replace
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from components.figures import ChartOptions, build_figure, figure_height, plotly_text
 from components.metrics import DETAIL_PARENTS, subsets_of
@@ -21,7 +20,7 @@ MAX_SLIDER_MARKS = 60
 @dataclass(frozen=True)
 class ChartState:
     view: View
-    figure: go.Figure
+    figure: dict  # a Plotly figure as plain data (see figures._figure)
     metric_options: list[str]
     visible_metrics: list[str]
     slider_bounds: tuple[int, int]
@@ -118,7 +117,7 @@ def section_options(frame: pd.DataFrame, view: View) -> list[str]:
 
 def subset_chart(
     frame: pd.DataFrame, view: View, section: str, x_range, options: ChartOptions | None = None
-) -> tuple[go.Figure, int | None] | None:
+) -> tuple[dict, int | None] | None:
     """The subsets of one section over steps for the shown runs and the height it needs; None without subsets."""
     runs = [run for run in view.runs if subsets_of(section, frame.loc[frame["run"] == run, "metric"].unique())]
     subsets = subsets_of(section, frame.loc[frame["run"].isin(runs), "metric"].unique())
