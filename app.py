@@ -61,6 +61,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = serve_layout
     register_callbacks(app, provider)
     security.install(app.server, settings, app.csp_hashes())
+    # On its first request Dash builds a whole page to check it, which takes seconds for a hundred long runs. Do it
+    # now: gunicorn's workers inherit it from the preloaded app, and no user's first page waits for it.
+    app.server.test_client().get(f"{settings.base_path}health")
     return app
 
 

@@ -82,11 +82,12 @@ def summary_rows(frame: pd.DataFrame, runs, metrics, step_range) -> list[dict]:
     """One row of statistics per run and metric, over the steps inside ``step_range``."""
     low, high = sorted(step_range)
     inside = frame[frame["step"].between(low, high)]
+    groups = dict(list(inside.groupby(["run", "metric"], sort=False, observed=True)))
     rows = []
     for run in runs:
         for metric in metrics:
-            points = inside[(inside["run"] == run) & (inside["metric"] == metric)]
-            if points.empty:
+            points = groups.get((run, metric))
+            if points is None or points.empty:
                 continue
             rows.append({"run": run, "metric": metric, **summarize(points["step"], points["value"])})
     return rows

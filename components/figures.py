@@ -11,6 +11,7 @@ import hashlib
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.io as pio
 
@@ -119,12 +120,12 @@ def step_axis(frame: pd.DataFrame, view: View, options: ChartOptions) -> AxisSca
     return None if options.x_axis == "step" else axis_scale(frame, view.runs, options.x_axis)
 
 
-def _x_values(frame: pd.DataFrame, run: str, steps: list[int], scale: AxisScale | None, options: ChartOptions):
+def _x_values(frame: pd.DataFrame, run: str, steps: np.ndarray, scale: AxisScale | None, options: ChartOptions):
     if scale is None:
         return steps
     column = frame[(frame["run"] == run) & (frame["metric"] == options.x_axis)]
     mapping = dict(zip(column["step"], column["value"], strict=True))
-    return [None if pd.isna(mapping.get(step)) else float(mapping[step]) for step in steps]
+    return _nullable([mapping.get(step, np.nan) for step in steps])
 
 
 def _base_layout(title: str, x_range: StepRange, view_kind: str, panels: list[str], options: ChartOptions,
@@ -185,8 +186,9 @@ class _Lines:
         return self._groups.get((run, metric), self._empty).sort_values("step")
 
 
-def _nullable(values) -> list:
-    return [None if pd.isna(value) else float(value) for value in values]
+def _nullable(values) -> np.ndarray:
+    # Sent as JSON, where NaN becomes null: a gap in the line.
+    return np.asarray(values, dtype=float)
 
 
 def _line_traces(
@@ -199,7 +201,7 @@ def _line_traces(
     hover_suffix = " (step %{x})" if in_panel and options.x_axis == "step" else ""
     raw = points["value"].to_numpy(dtype=float)
     raw_values = _nullable(raw)
-    steps = points["step"].tolist() if x is None else x
+    steps = points["step"].to_numpy() if x is None else x
     with_markers = "lines+markers" if len(steps) <= MARKER_LIMIT else "lines"
     common = {"legendgroup": group or meta.get("metric"), "visible": visible, "connectgaps": False, **axes}
     if options.smoothing == SMOOTHING_OFF:
@@ -331,7 +333,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
         points = lines(run, metric)
         for trace in _line_traces(
             points,
-            x=_x_values(frame, run, points["step"].tolist(), scale, options),
+            x=_x_values(frame, run, points["step"].to_numpy(), scale, options),
             name=plotly_text(metric),
             colour=metric_colour(metric, index),
             width=2.5,
@@ -421,7 +423,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
             colour = colours.get(run, RUN_PALETTE[0])
             for trace in _line_traces(
                 points,
-                x=_x_values(frame, run, points["step"].tolist(), scale, options),
+                x=_x_values(frame, run, points["step"].to_numpy(), scale, options),
                 name=plotly_text(run),
                 colour=colour,
                 width=2,

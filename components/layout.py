@@ -252,8 +252,11 @@ def create_best_panel(frame, bests: list[Best]) -> list:
         return []
     metric = bests[0].metric
     children = [html.H2(f"Best checkpoint by {metric}")]
+    runs = {best.run for best in bests}
+    by_run = dict(list(frame[frame["run"].isin(runs)].groupby("run", sort=False, observed=True)))
     for best in bests:
-        at_step = frame[(frame["run"] == best.run) & (frame["step"] == best.step)].dropna(subset=["value"])
+        rows_of_run = by_run[best.run]
+        at_step = rows_of_run[rows_of_run["step"] == best.step].dropna(subset=["value"])
         headline = [m for m in main_metrics(at_step["metric"]) if m in set(at_step["metric"])]
         values = dict(zip(at_step["metric"], at_step["value"], strict=True))
         tie = (

@@ -1,10 +1,12 @@
 """The charts a user sees: lines, colours, order, axes, hover format, visibility; and panels for many runs."""
 
+import json
 import math
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from plotly.io.json import to_json_plotly
 
 from components import figures
 from components.figures import METRIC_COLOURS, ChartOptions, panel_domains, zoom_updates
@@ -91,7 +93,10 @@ def test_missing_values_are_drawn_as_gaps(frame):
     gappy = frame.copy()
     gappy.loc[(gappy["metric"] == "Chat") & (gappy["step"] == 100), "value"] = math.nan
     chat = lines(make(gappy))[0]
-    assert chat.y[4] is None and chat.connectgaps is False
+    assert chat.connectgaps is False
+    sent = json.loads(to_json_plotly(figures.build_figure(gappy, make_view(gappy, ["seed-run"]), visible_metrics=ALL,
+                                                   x_range=(0, 600), title="t")))  # fmt: skip
+    assert sent["data"][0]["y"][3:6] == [85.3, None, 88.0]
 
 
 def test_metrics_missing_from_the_data_get_no_line(frame):
