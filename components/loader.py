@@ -286,7 +286,8 @@ def _file_signature(path: Path) -> tuple[int, int]:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _tree_signature(directory: Path, depth: int = 2) -> tuple:
+def _tree_signature(directory: str | Path, depth: int = 2) -> tuple:
+    # Run on every live-reload poll: plain strings and os calls, no Path objects, for a thousand result files.
     entries = []
     with os.scandir(directory) as listing:
         for entry in listing:
@@ -294,8 +295,8 @@ def _tree_signature(directory: Path, depth: int = 2) -> tuple:
                 continue
             if entry.is_dir():
                 if depth > 1:
-                    entries.append((entry.name, _tree_signature(Path(entry.path), depth - 1)))
-            elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                    entries.append((entry.name, _tree_signature(entry.path, depth - 1)))
+            elif entry.name[entry.name.rfind(".") :].lower() in SUPPORTED_SUFFIXES:
                 stat = entry.stat()
                 entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(entries, key=lambda item: item[0]))
@@ -348,6 +349,8 @@ def _checkpoint_parser(directory: Path, convention: str) -> Callable[[], _Parsed
 
 def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
     """All runs in one frame; a run name that a second file gives too (a.csv and a.jsonl) is numbered, not merged."""
+    if len(frames) == 1:
+        return frames[0], []
     owner: dict[str, int] = {}
     parts, notes = [], []
     for index, part in enumerate(frames):
@@ -804,11 +807,18 @@ def _finish(where: str, table: _Table, convention: str, notes: list[str]) -> pd.
     values = add_derived_scores(_as_percent(where, table), convention)
     metrics = sorted(values.columns, key=lambda metric: (metric_sort_key(metric), metric))
     steps = values.index.to_numpy(dtype="int64")  # sorted: every table is sorted by step
+    # Names as plain objects: pandas would convert each list of names to an Arrow string array, which costs more
+    # than the rest of a small file.
+    run = pd.Index([table.name], dtype=object)
     return pd.DataFrame(
         {
-            "run": pd.Categorical.from_codes(np.zeros(len(steps) * len(metrics), dtype="int8"), [table.name]),
+            "run": pd.Categorical.from_codes(np.zeros(len(steps) * len(metrics), dtype="int8"), run, validate=False),
             "step": np.tile(steps, len(metrics)),
-            "metric": pd.Categorical.from_codes(np.repeat(np.arange(len(metrics)), len(steps)), metrics),
+            "metric": pd.Categorical.from_codes(
+                np.repeat(np.arange(len(metrics), dtype="int16"), len(steps)),
+                pd.Index(metrics, dtype=object),
+                validate=False,
+            ),
             "value": values.to_numpy(dtype="float64")[:, [values.columns.get_loc(m) for m in metrics]].T.ravel(),
         }
     )
@@ -821,7 +831,7 @@ def _as_percent(where: str, table: _Table) -> pd.DataFrame:
     is_axis = np.array([column.startswith(AXIS_PREFIX) for column in columns], dtype=bool)
     values = table.values.to_numpy(dtype=float, copy=True)
     values[:, ~is_axis] = _scores_as_percent(where, table, values[:, ~is_axis], np.array(columns)[~is_axis])
-    return pd.DataFrame(values, index=table.values.index, columns=columns)
+    return pd.DataFrame(values, index=table.values.index, columns=pd.Index(columns, dtype=object))
 
 
 def _scores_as_percent(where: str, table: _Table, values: np.ndarray, metrics: np.ndarray) -> np.ndarray:

@@ -5,10 +5,12 @@ import json
 import shutil
 
 import pytest
+from plotly.offline import get_plotlyjs_version
 
 from app import create_app
 from components import ids
 from components.config import Settings
+from components.page import PLOTLY_ASSET, REGENERATOR_ASSET, bundled_plotly_version
 from tests.support import REPO, SHIPPED_RUN, callback_payload, find_component, page_values
 
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
@@ -69,6 +71,20 @@ def test_page_and_health(dashboard):
     assert page.status_code == 200
     assert b"<title>RewardBench Dashboard</title>" in page.data
     assert dashboard.client.get("/health").status_code == 200
+
+
+def test_the_page_loads_the_cartesian_plotly_bundle_and_no_polyfill(dashboard):
+    page = dashboard.client.get("/").get_data(as_text=True)
+    assert f'href="/assets/{PLOTLY_ASSET}"' in page
+    assert f'src="/assets/{REGENERATOR_ASSET}"' in page
+    assert "polyfill" not in page and "plotly.min.js" not in page
+    for asset in (PLOTLY_ASSET, REGENERATOR_ASSET):
+        assert dashboard.client.get(f"/assets/{asset}").status_code == 200
+
+
+def test_the_bundled_plotly_is_the_major_version_plotly_builds_figures_for():
+    bundled = bundled_plotly_version(REPO / "assets" / PLOTLY_ASSET)
+    assert bundled.split(".")[0] == get_plotlyjs_version().split(".")[0]
 
 
 def test_layout_has_the_chart_and_its_controls(dashboard):

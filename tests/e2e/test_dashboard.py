@@ -55,6 +55,20 @@ def zoom_with_slider(page, low, high):
     )
 
 
+def test_a_new_page_fetches_the_small_plotly_bundle_once_and_nothing_it_does_not_need(browser, server_url):
+    context = browser.new_context()
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(server_url)
+    page.wait_for_function("() => document.querySelectorAll('#rewardbench-chart .scatterlayer .trace').length > 0")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert len([url for url in fetched if "plotly-cartesian" in url]) == 1
+    assert not [url for url in fetched if "plotly.min.js" in url or "polyfill" in url or "dash_table/async" in url]
+    assert not [url for url in fetched if "_dash-update-component" in url]  # the first page needs no callback
+
+
 def test_the_chart_draws_five_metric_lines_with_titles(page):
     state = chart(page)
     assert state["names"] == METRICS and state["shown"] == METRICS
