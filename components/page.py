@@ -8,6 +8,8 @@ current browsers. Three changes, all made in Dash's documented hook for the page
   at once and run only after the page has asked the server for its layout, so the two overlap. assets/dashboard.js
   starts it (see startPlotly there).
 - dcc.Graph takes window.Plotly when it is there; were the layout to win the race, it loads the same bundle.
+- The lazily loaded parts of the components on the first page are fetched with the page, not one after another
+  once React has mounted them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ VENDOR_DIR = "vendor"
 PLOTLY_ASSET = f"{VENDOR_DIR}/plotly-cartesian.min.js"
 REGENERATOR_ASSET = f"{VENDOR_DIR}/regenerator-runtime.js"
 PLOTLY_LINK_ID = "plotly-bundle"
+# The dcc components on the first page load these when they mount (Graph, Dropdown, RangeSlider, Upload).
+FIRST_PAGE_CHUNKS = tuple(
+    f"_dash-component-suites/dash/dcc/async-{part}.js" for part in ("graph", "dropdown", "slider", "upload")
+)
 _POLYFILL_TAG = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
 
 
@@ -41,4 +47,7 @@ class DashboardPage(Dash):
         kwargs["scripts"] = _POLYFILL_TAG.sub(regenerator, kwargs["scripts"], count=1)
         plotly = self.get_asset_url(PLOTLY_ASSET)
         kwargs["css"] += f'\n<link rel="preload" as="script" id="{PLOTLY_LINK_ID}" href="{plotly}">'
+        for chunk in FIRST_PAGE_CHUNKS:
+            url = f"{self.config.requests_pathname_prefix}{chunk}"
+            kwargs["css"] += f'\n<link rel="preload" as="script" href="{url}">'
         return super().interpolate_index(**kwargs)
