@@ -191,6 +191,9 @@
   function renderTable(containerId, sortStoreId, columns, rows, sort) {
     var container = document.getElementById(containerId);
     if (!container) { return; }
+    // Keyboard users keep their place: the header button they sorted with has the focus again.
+    var active = document.activeElement;
+    var focusedColumn = active && container.contains(active) ? active.dataset.column : null;
     var table = document.createElement("table");
     table.className = "grid";
     var headRow = table.createTHead().insertRow();
@@ -220,6 +223,10 @@
       });
     });
     container.replaceChildren(table);
+    if (focusedColumn) {
+      var again = container.querySelector('.sort-button[data-column="' + CSS.escape(focusedColumn) + '"]');
+      if (again) { again.focus(); }
+    }
   }
 
   // A click on a column header sorts by it; a second click reverses the order.

@@ -170,6 +170,10 @@ def test_the_summary_sorts_by_a_clicked_column_and_reverses_on_a_second_click(pa
     assert [float(text) for text in column_texts(page, "summary-table", "Peak (%)")] == sorted(peaks, reverse=True)
     assert column_texts(page, "summary-table", "Metric")[0] == "Chat"  # the shipped run peaks at 93.0 in Chat
 
+    page.keyboard.press("Enter")  # the focus stays on the header button, so the keyboard can sort again
+    page.wait_for_function("() => document.querySelector('#summary-table th[aria-sort=ascending]')")
+    assert page.evaluate("() => document.activeElement.dataset.column") == "peak"
+
 
 @pytest.fixture(scope="module")
 def long_run_url(tmp_path_factory):
