@@ -6,8 +6,9 @@ For each size it generates runs (seeded), serves them with gunicorn on loopback 
 Chromium: time from navigation start until the Overall line is drawn and painted, bytes and requests of a fresh
 load, JS heap; then toggling a metric, changing the step range and showing a hover label. On the server: start-up
 to ready, the loader against pandas.read_csv(engine="pyarrow") on the same files, a cached re-read, worker peak
-RSS, the live-reload poll with nothing changed, and chart callback latency with 20 concurrent clients. It prints
-one table (medians, with min and max) and writes it as JSON and Markdown.
+RSS, the live-reload poll with nothing changed, and chart callback latency with 20 concurrent clients. Beside the
+dashboard it times the first chart of bench/floor_app.py, a page with nothing but the same chart: what Dash and
+Plotly alone cost. It prints one table (medians, with min and max) and writes it as JSON and Markdown.
 """
 
 from __future__ import annotations
@@ -102,12 +103,12 @@ def spread(values: list[float]) -> dict:
     return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3)}
 
 
-def start_server(data: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
+def start_server(data: Path, log: Path, app: str = "app:server") -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     process = subprocess.Popen(
-        gunicorn_command(port, workers=2),
+        gunicorn_command(port, workers=2, app=app),
         cwd=Path(__file__).resolve().parents[1],
         env={**os.environ, "REWARDBENCH_DATA": str(data), "REWARDBENCH_LOG_LEVEL": "WARNING"},
         stdout=log.open("wb"),
@@ -138,6 +139,26 @@ def peak_rss_mb(master: int) -> float:
         if int(entry.name) == master or int(stat[1]) == master:
             peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM")]
     return round(max(peaks), 1)
+
+
+def first_chart_seconds(browser, url: str) -> float:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    timeout = f"new Promise(r => setTimeout(() => r(NaN), {FIRST_CHART_LIMIT_MS}))"
+    seconds = page.evaluate(f"() => Promise.race([({OVERALL_DRAWN})(), {timeout}])") / 1000
+    context.close()
+    return seconds
+
+
+def floor_figures(browser, data: Path, log: Path, loads: int) -> dict:
+    """The first chart of bench/floor_app.py: the same chart on a page with nothing else."""
+    process, url, _ = start_server(data, log, app="bench.floor_app:server")
+    try:
+        return {"floor_first_chart_s": spread([first_chart_seconds(browser, url) for _ in range(loads)])}
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
 
 
 def browser_figures(browser, url: str, loads: int) -> dict:
@@ -315,6 +336,7 @@ def main() -> None:
             finally:
                 os.killpg(process.pid, 15)
                 process.wait(timeout=30)
+            figures.update(floor_figures(browser, data, Path(scratch) / f"{size}-floor.log", args.loads))
             results[size] = figures
             sys.stdout.write(f"{size}: done\n")
         browser.close()

@@ -46,7 +46,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def gunicorn_command(port: int, workers: int = 1) -> list[str]:
+def gunicorn_command(port: int, workers: int = 1, app: str = "app:server") -> list[str]:
     return [
         str(BIN_DIR / "gunicorn"),
         "--bind",
@@ -54,7 +54,7 @@ def gunicorn_command(port: int, workers: int = 1) -> list[str]:
         "--workers",
         str(workers),
         "--no-control-socket",
-        "app:server",
+        app,
     ]
 
 
