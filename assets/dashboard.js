@@ -276,6 +276,62 @@
     return [label, current === 0, current >= pages - 1];
   }
 
+  function element(tag, text) {
+    var node = document.createElement(tag);
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function miniTable(pairs) {
+    var table = element("table");
+    table.className = "mini-table";
+    var body = table.createTBody();
+    pairs.forEach(function (pair) {
+      var row = body.insertRow();
+      var name = element("th", pair[0]);
+      name.scope = "row";
+      row.appendChild(name);
+      row.insertCell().textContent = pair[1].toFixed(1) + " %";
+    });
+    return table;
+  }
+
+  // The best checkpoint of each run, with every metric and subset at that step (data from best_panel_data in
+  // components/layout.py). Returns whether the panel is hidden.
+  function renderBest(best) {
+    var panel = document.getElementById("best-panel");
+    if (!panel) { return window.dash_clientside.no_update; }
+    if (!best || !best.runs || !best.runs.length) {
+      panel.replaceChildren();
+      return true;
+    }
+    var nodes = [element("h2", "Best checkpoint by " + best.metric)];
+    best.runs.forEach(function (run) {
+      var block = element("div");
+      block.className = "best-run";
+      var headline = element("p");
+      headline.className = "best-headline";
+      headline.appendChild(element("strong", run.run));
+      var ties = run.tied_steps.length ?
+        " Tied with step" + (run.tied_steps.length > 1 ? "s " : " ") + run.tied_steps.join(", ") +
+        "; the earliest is picked." : "";
+      headline.appendChild(document.createTextNode(
+        " \u2014 step " + run.step + ": " + best.metric + " " + run.value.toFixed(1) + " %." + ties
+      ));
+      block.appendChild(headline);
+      block.appendChild(miniTable(run.metrics));
+      run.subsets.forEach(function (section) {
+        var details = element("details");
+        details.appendChild(element("summary", section[0]));
+        details.appendChild(miniTable(section[1]));
+        block.appendChild(details);
+      });
+      nodes.push(block);
+    });
+    panel.replaceChildren.apply(panel, nodes);
+    return false;
+  }
+
   // New rows or a new order start again at the first page.
   function turnPage(_previous, _next, rows, _sort, page) {
     var trigger = window.dash_clientside.callback_context.triggered_id;
@@ -490,6 +546,7 @@
     redrawIfStale: redrawIfStale,
     filterTables: filterTables,
     turnPage: turnPage,
+    renderBest: renderBest,
     showTable: showTable,
     applyTheme: applyTheme,
     downloadImage: downloadImage,

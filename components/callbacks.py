@@ -337,7 +337,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
     @app.callback(
         Output(ids.SUMMARY_ROWS, "data"),
         Output(ids.DATA_ROWS, "data"),
-        Output(ids.BEST_PANEL, "children"),
+        Output(ids.BEST_ROWS, "data"),
         Input(ids.RUN_PICKER, "value"),
         Input(ids.RUN_FILTER, "value"),
         Input(ids.DATA_VERSION, "data"),
@@ -352,11 +352,11 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
         step_range = tuple(slider) if slider and len(slider) == 2 else (view.bounds or (0, 0))
-        summary, best_panel = insights(frame, view, step_range, best_metric)
+        summary, bests = insights(frame, view, step_range, best_metric)
         if "table" not in (table_view or ()):  # the plotted numbers are only sent while the table is shown
-            return summary, None, best_panel
+            return summary, None, bests
         table = visible_table(frame, view.runs, exported_metrics(frame, view, section), step_range)
-        return summary, table_payload(table, view.metrics), best_panel
+        return summary, table_payload(table, view.metrics), bests
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -392,6 +392,11 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         Input(ids.DATA_SORT, "data"),
         Input(ids.DATA_PAGE, "data"),
         State(ids.SUMMARY_COLUMNS, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="renderBest"),
+        Output(ids.BEST_PANEL, "hidden"),
+        Input(ids.BEST_ROWS, "data"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="turnPage"),

@@ -28,6 +28,7 @@ UPLOAD_MESSAGE = "upload-message"
 
 BEST_METRIC = "best-metric"
 BEST_PANEL = "best-panel"
+BEST_ROWS = "best-rows"
 SMOOTHING_MODE = "smoothing-mode"
 EMA_WEIGHT = "ema-weight"
 MA_WINDOW = "ma-window"

@@ -238,61 +238,43 @@ def best_metric_choice(options: list[str], current: str | None) -> str | None:
     return "Overall" if "Overall" in options else (options[0] if options else None)
 
 
-def insights(frame, view: View, step_range: tuple[int, int], best_metric: str | None) -> tuple[list[dict], list]:
+def insights(frame, view: View, step_range: tuple[int, int], best_metric: str | None) -> tuple[list[dict], dict]:
     """The summary rows (of every metric: the browser keeps the visible ones, so toggling needs no request) and
-    the best-checkpoint panel, for the runs and steps shown."""
+    the best checkpoints, for the runs and steps shown."""
     summary = summary_rows(frame, view.runs, view.metrics, step_range)
     bests = best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
-    return summary, create_best_panel(frame, bests)
+    return summary, best_panel_data(frame, bests)
 
 
-def create_best_panel(frame, bests: list[Best]) -> list:
-    """Every metric (and subset) of each run at its best checkpoint, or nothing when no metric is chosen."""
+def best_panel_data(frame, bests: list[Best]) -> dict:
+    """What the best-checkpoint panel lists for each run: the step, its value, tied steps, and every metric (and
+    subset) at that step. The browser draws it (assets/dashboard.js, renderBest): as components, a hundred runs'
+    panels took seconds to mount."""
     if not bests:
-        return []
-    metric = bests[0].metric
-    children = [html.H2(f"Best checkpoint by {metric}")]
+        return {"metric": None, "runs": []}
     runs = {best.run for best in bests}
     by_run = dict(list(frame[frame["run"].isin(runs)].groupby("run", sort=False, observed=True)))
+    listed = []
     for best in bests:
         rows_of_run = by_run[best.run]
         at_step = rows_of_run[rows_of_run["step"] == best.step].dropna(subset=["value"])
-        headline = [m for m in main_metrics(at_step["metric"]) if m in set(at_step["metric"])]
         values = dict(zip(at_step["metric"], at_step["value"], strict=True))
-        tie = (
-            f" Tied with step{'s' if len(best.tied_steps) > 1 else ''} {', '.join(map(str, best.tied_steps))}; "
-            "the earliest is picked."
-            if best.tied_steps
-            else ""
-        )
-        rows = [html.Tr([html.Th(m, scope="row"), html.Td(f"{values[m]:.1f} %")]) for m in headline]
-        subsets = [
-            html.Details(
-                [
-                    html.Summary(f"{parent} subsets"),
-                    html.Table(
-                        html.Tbody([html.Tr([html.Th(s, scope="row"), html.Td(f"{values[s]:.1f} %")]) for s in names]),
-                        className="mini-table",
-                    ),
-                ]
-            )
-            for parent in DETAIL_PARENTS
-            if (names := subsets_of(parent, values))
-        ]
-        children.append(
-            html.Div(
-                className="best-run",
-                children=[
-                    html.P(
-                        [html.Strong(best.run), f" — step {best.step}: {metric} {best.value:.1f} %.{tie}"],
-                        className="best-headline",
-                    ),
-                    html.Table(html.Tbody(rows), className="mini-table"),
-                    *subsets,
+        headline = [m for m in main_metrics(values) if m in values]
+        listed.append(
+            {
+                "run": best.run,
+                "step": best.step,
+                "value": best.value,
+                "tied_steps": list(best.tied_steps),
+                "metrics": [[m, float(values[m])] for m in headline],
+                "subsets": [
+                    [f"{parent} subsets", [[s, float(values[s])] for s in names]]
+                    for parent in DETAIL_PARENTS
+                    if (names := subsets_of(parent, values))
                 ],
-            )
+            }
         )
-    return children
+    return {"metric": bests[0].metric, "runs": listed}
 
 
 def create_best_control(state: ChartState, best: str | None) -> html.Fieldset:
@@ -487,7 +469,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
         result.frame, names, empty_message=f"No runs found in {display_path(settings.data_path)}", options=options
     )
     sections = section_options(result.frame, state.view)
-    summary, best_panel = insights(result.frame, state.view, tuple(state.slider_value), best)
+    summary, bests = insights(result.frame, state.view, tuple(state.slider_value), best)
     return html.Div(
         className="page",
         children=[
@@ -498,6 +480,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
             dcc.Store(id=ids.CHART_KEY, data=chart_key(names, None, version, None, initial_controls(best))),
             dcc.Store(id=ids.CHART_REDRAW),
             dcc.Store(id=ids.SUMMARY_ROWS, data=summary),
+            dcc.Store(id=ids.BEST_ROWS, data=bests),
             dcc.Store(id=ids.DATA_ROWS),
             # Empty rather than unset: an unset store reports a change on every page load, which redraws everything.
             dcc.Store(id=ids.UPLOADED_RUNS, storage_type="session", data={}),
@@ -542,12 +525,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                                 className="hint",
                             ),
                             create_export_row(),
-                            html.Section(
-                                id=ids.BEST_PANEL,
-                                className="best-panel",
-                                children=best_panel,
-                                **{"aria-live": "polite"},
-                            ),
+                            html.Section(id=ids.BEST_PANEL, className="best-panel", **{"aria-live": "polite"}),
                             create_summary_section(),
                             html.Div(
                                 id=ids.SUBSET_BOX,

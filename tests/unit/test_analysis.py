@@ -7,8 +7,12 @@ import pandas as pd
 import pytest
 
 from components.analysis import best_checkpoint, best_checkpoints, ema, moving_average, summarize, summary_rows
-from components.loader import load_run
-from tests.support import SHIPPED_RUN
+from components.layout import best_panel_data
+from components.loader import load_path, load_run
+from components.view import make_view
+from tests.support import REPO, SHIPPED_RUN
+
+RUNS = REPO / "tests" / "fixtures" / "runs"
 
 NAN = math.nan
 
@@ -90,3 +94,26 @@ def test_centred_moving_average_by_hand():
 def test_summary_rows_of_an_empty_frame():
     empty = pd.DataFrame(columns=["run", "step", "metric", "value"])
     assert summary_rows(empty, ["a"], ["Chat"], (0, 1)) == []
+
+
+def test_the_best_panel_lists_each_runs_metrics_and_subsets_at_its_best_step():
+    frame = load_path(RUNS).frame
+    view = make_view(frame, ["rm-checkpoints", "wide"])
+    data = best_panel_data(frame, best_checkpoints(frame, view.runs, "Overall"))
+    assert data["metric"] == "Overall"
+    by_run = {run["run"]: run for run in data["runs"]}
+    assert set(by_run) == {"rm-checkpoints", "wide"}
+    checkpoints = by_run["rm-checkpoints"]
+    at_step = frame[(frame["run"] == "rm-checkpoints") & (frame["step"] == checkpoints["step"])]
+    values = dict(zip(at_step["metric"], at_step["value"], strict=True))
+    assert [name for name, _ in checkpoints["metrics"]][:5] == ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
+    assert all(value == pytest.approx(values[name]) for name, value in checkpoints["metrics"])
+    sections = dict(checkpoints["subsets"])
+    assert "Chat subsets" in sections and all(
+        value == pytest.approx(values[s]) for s, value in sections["Chat subsets"]
+    )
+    assert by_run["wide"]["subsets"] == []
+
+
+def test_the_best_panel_is_empty_without_a_metric():
+    assert best_panel_data(load_run(SHIPPED_RUN), []) == {"metric": None, "runs": []}
