@@ -397,6 +397,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         ClientsideFunction(namespace="rewardbench", function_name="renderBest"),
         Output(ids.BEST_PANEL, "hidden"),
         Input(ids.BEST_ROWS, "data"),
+        Input(ids.BEST_SORT, "data"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="turnPage"),

@@ -481,6 +481,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
             dcc.Store(id=ids.CHART_REDRAW),
             dcc.Store(id=ids.SUMMARY_ROWS, data=summary),
             dcc.Store(id=ids.BEST_ROWS, data=bests),
+            dcc.Store(id=ids.BEST_SORT),
             dcc.Store(id=ids.DATA_ROWS),
             # Empty rather than unset: an unset store reports a change on every page load, which redraws everything.
             dcc.Store(id=ids.UPLOADED_RUNS, storage_type="session", data={}),

@@ -68,6 +68,37 @@ def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url
     assert "Safety" not in panels(page)["shown"]  # zooming keeps the hidden panel hidden
 
 
+def best_table(page):
+    """The best-checkpoint table as read: the header and each row's cells."""
+    return page.evaluate(
+        """() => {
+            const table = document.querySelector('#best-table table');
+            const text = cells => [...cells].map(cell => cell.innerText.replace(/[\u25b2\u25bc]/g, '').trim());
+            return {
+                header: text(table.querySelectorAll('th')),
+                rows: [...table.querySelectorAll('tbody tr')].map(row => text(row.children)),
+            };
+        }"""
+    )
+
+
+def test_several_runs_list_their_best_checkpoints_in_one_table_best_first(open_page, runs_url):
+    page = open_page(runs_url)
+    page.locator("#best-table table").wait_for()
+    table = best_table(page)
+    assert table["header"][:2] == ["Run", "Best step"] and "Overall (%)" in table["header"]
+    overall = [float(row[table["header"].index("Overall (%)")]) for row in table["rows"]]
+    assert overall == sorted(overall, reverse=True) and len(overall) >= 2
+    runs = [row[0] for row in table["rows"]]
+    assert runs[0] == "cli-steps" and "rm-checkpoints" in runs
+
+    page.locator("#best-panel").get_by_role("button", name="Run").click()
+    page.wait_for_function("() => document.querySelector('#best-panel th[aria-sort=ascending]')")
+    assert [row[0] for row in best_table(page)["rows"]] == sorted(runs)
+    page.locator("#best-panel").get_by_text("rm-checkpoints: subsets at step 300").click()
+    assert page.locator("#best-panel details[open] h3").first.inner_text() == "Chat subsets"
+
+
 def test_hovering_a_panel_shows_every_selected_run(open_page, runs_url):
     page = open_page(runs_url)
     pick_runs(page, "wide", "evals")
