@@ -107,6 +107,11 @@ def zoom_patch(updates: dict[tuple, object]) -> Patch:
     return patch
 
 
+def slider_range(slider, fallback: tuple) -> tuple:
+    """The step range the slider holds, or ``fallback`` while it holds none."""
+    return tuple(slider) if slider and len(slider) == 2 else fallback
+
+
 def current_frame(provider: DataProvider, uploads):
     """Every run to draw; when the data path cannot be read right now the chart keeps what it shows."""
     try:
@@ -268,7 +273,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             (source,) = sources
             view = make_view(frame, selected, pattern)
             bounds = view.bounds or (slider_min, slider_max)
-            current = tuple(slider) if slider and len(slider) == 2 else bounds
+            current = slider_range(slider, bounds)
             plan = plan_zoom(source, slider, relayout, current, bounds, step_axis(frame, view, options_now))
             if plan is None:
                 raise PreventUpdate
@@ -327,7 +332,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
         sections = section_options(frame, view)
-        x_range = padded(tuple(slider)) if slider and len(slider) == 2 else padded(view.bounds or (0, 1))
+        x_range = padded(slider_range(slider, view.bounds or (0, 1)))
         options_now = chart_options(*option_values_)
         chart = subset_chart(frame, view, section, x_range, options_now) if section in sections else None
         if chart is None:
@@ -351,7 +356,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
     def update_insights(selected, pattern, _version, uploads, slider, best_metric, section, table_view):
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
-        step_range = tuple(slider) if slider and len(slider) == 2 else (view.bounds or (0, 0))
+        step_range = slider_range(slider, view.bounds or (0, 0))
         summary, bests = insights(frame, view, step_range, best_metric)
         if "table" not in (table_view or ()):  # the plotted numbers are only sent while the table is shown
             return summary, None, bests
@@ -372,7 +377,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
     def export_csv(_clicks, selected, pattern, uploads, slider, visible, section):
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
-        step_range = tuple(slider) if slider and len(slider) == 2 else (view.bounds or (0, 0))
+        step_range = slider_range(slider, view.bounds or (0, 0))
         metrics = [
             m for m in exported_metrics(frame, view, section) if m in set(visible or ()) or m not in view.metrics
         ]
