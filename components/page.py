@@ -29,16 +29,6 @@ FIRST_PAGE_CHUNKS = tuple(
 _POLYFILL_TAG = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
 
 
-def bundled_plotly_version(asset: str) -> str:
-    """The plotly.js version written in the bundle's licence header."""
-    with open(asset, encoding="utf-8") as bundle:
-        header = bundle.read(200)
-    found = re.search(r"plotly\.js \([^)]*\) v(\d+\.\d+\.\d+)", header)
-    if found is None:
-        raise ValueError(f"{asset}: no plotly.js version in its first lines")
-    return found.group(1)
-
-
 class DashboardPage(Dash):
     """A Dash app whose page loads the scripts described above."""
 
