@@ -194,22 +194,21 @@
     // Keyboard users keep their place: the header button they sorted with has the focus again.
     var active = document.activeElement;
     var focusedColumn = active && container.contains(active) ? active.dataset.column : null;
-    var table = document.createElement("table");
+    var table = element("table");
     table.className = "grid";
     var headRow = table.createTHead().insertRow();
     columns.forEach(function (column) {
       var sorted = sort && sort.column === column.id;
-      var th = document.createElement("th");
+      var th = element("th");
       th.scope = "col";
       th.setAttribute("aria-sort", sorted ? (sort.descending ? "descending" : "ascending") : "none");
       if (column.decimals !== undefined) { th.className = "number"; }
-      var button = document.createElement("button");
+      var button = element("button", column.name + (sorted ? (sort.descending ? " \u25BC" : " \u25B2") : ""));
       button.type = "button";
       button.className = "sort-button";
       button.title = "Sort by " + column.name;
       button.dataset.store = sortStoreId;
       button.dataset.column = column.id;
-      button.textContent = column.name + (sorted ? (sort.descending ? " \u25BC" : " \u25B2") : "");
       th.appendChild(button);
       headRow.appendChild(th);
     });

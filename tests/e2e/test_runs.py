@@ -44,6 +44,11 @@ def pick_runs(page, *names):
     page.keyboard.press("Escape")
 
 
+def choose(page, dropdown, option):
+    page.click(dropdown)
+    page.locator(".dash-dropdown-option", has_text=option).first.click()
+
+
 def wait_until(page, condition_js):
     page.wait_for_function(f"() => {{ const gd = {PLOT}; return {condition_js}; }}", timeout=15_000)
 
@@ -136,8 +141,7 @@ def test_a_section_opens_to_show_its_subsets(open_page, runs_url):
     page = open_page(runs_url)
     pick_runs(page, "rm-checkpoints")
     wait_until(page, "gd.layout.meta.view === 'lines'")
-    page.click("#section-picker")
-    page.locator(".dash-dropdown-option", has_text="Chat Hard").first.click()
+    choose(page, "#section-picker", "Chat Hard")
     page.wait_for_function(
         "() => { const g = document.querySelector('#subset-chart .js-plotly-plot');"
         " return g && g.data && g.data.length === 6; }"
@@ -209,8 +213,7 @@ def test_the_x_axis_can_show_epochs_when_the_run_carries_them(open_page, runs_ur
     page = open_page(runs_url)
     pick_runs(page, "wide")
     wait_until(page, "gd.layout.meta.view === 'lines'")
-    page.click("#x-axis")
-    page.locator(".dash-dropdown-option", has_text="Epoch").first.click()
+    choose(page, "#x-axis", "Epoch")
     wait_until(page, "gd._fullLayout.xaxis.title.text === 'Epoch'")
     assert page.evaluate(f"() => {PLOT}.data[0].x") == [0, 0.5, 1]
     box = page.locator("#step-range .dash-range-slider-min-input")
