@@ -13,7 +13,6 @@ from components.metrics import DETAIL_PARENTS, subsets_of
 from components.view import View, make_view, run_colours, run_names, step_range_after, visible_after
 from components.zoom import padded
 
-CHART_MIN_HEIGHT_PX = 460
 MAX_SLIDER_MARKS = 60
 
 
