@@ -99,6 +99,16 @@ def test_missing_values_are_drawn_as_gaps(frame):
     assert sent["data"][0]["y"][3:6] == [85.3, None, 88.0]
 
 
+def test_a_long_run_keeps_every_point_on_a_thin_line_without_markers():
+    steps = range(0, 2000 * 25, 25)
+    dense = pd.DataFrame({"run": "long", "step": list(steps), "metric": "Overall", "value": 50.0})
+    short = dense[dense["step"] < 25 * figures.MARKER_LIMIT]
+    for data, mode, width in ((dense, "lines", figures.DENSE_LINE_WIDTH), (short, "lines+markers", 2.5)):
+        figure = build_figure(data, make_view(data, ["long"]), visible_metrics=["Overall"], x_range=(0, 1), title="t")
+        (line,) = lines(figure)
+        assert (line.mode, line.line.width, len(line.x)) == (mode, width, len(data))
+
+
 def test_metrics_missing_from_the_data_get_no_line(frame):
     only_two = frame[frame["metric"].isin(["Safety", "Overall"])]
     assert [trace.name for trace in lines(make(only_two))] == ["Safety", "Overall"]
