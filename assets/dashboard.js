@@ -4,13 +4,20 @@
   "use strict";
 
   var CHART_ID = "rewardbench-chart";
+  var METRIC_PICKER_ID = "metric-picker";
   var ALL_BUTTON_ID = "metrics-all";
   var NONE_BUTTON_ID = "metrics-none";
   var PANEL_GAP = 0.05;
 
-  function livePlot() {
-    var container = document.getElementById(CHART_ID);
-    return container && container.querySelector(".js-plotly-plot");
+  // The chart's plots, one per panel in page order (the one-run chart is a single panel); the legend of runs apart.
+  function panelPlots() {
+    var chart = document.getElementById(CHART_ID);
+    return chart ? Array.prototype.slice.call(chart.querySelectorAll(".panel-box .js-plotly-plot")) : [];
+  }
+
+  function legendPlot() {
+    var chart = document.getElementById(CHART_ID);
+    return chart && chart.querySelector(".run-legend .js-plotly-plot");
   }
 
   function isShown(trace) {
@@ -34,7 +41,7 @@
 
   // The step range on screen: the live plot knows about a mouse zoom the server has not echoed yet.
   function currentStepRange(figure) {
-    var plot = livePlot();
+    var plot = panelPlots()[0];
     var live = plot && plot._fullLayout && plot._fullLayout.xaxis && plot._fullLayout.xaxis.range;
     return (live || figure.layout.xaxis.range).slice().sort(function (a, b) { return a - b; });
   }
@@ -68,15 +75,6 @@
     return domains;
   }
 
-  function runsHiddenInLegend() {
-    var plot = livePlot();
-    var hidden = {};
-    ((plot && plot.data) || []).forEach(function (trace) {
-      if (trace.meta && trace.meta.legend && trace.visible === "legendonly") { hidden[trace.meta.run] = true; }
-    });
-    return hidden;
-  }
-
   function patchLines(patch, figure, shown) {
     figure.data.forEach(function (trace, i) {
       patch.assign(["data", i, "visible"], shown.indexOf(trace.meta.metric) >= 0 ? true : "legendonly");
@@ -91,29 +89,24 @@
     if (yRange) { patch.assign(["layout", "yaxis", "range"], yRange); }
   }
 
-  function patchPanels(patch, figure, panels, shown) {
-    var domains = panelDomains(shown.length);
-    var hiddenRuns = runsHiddenInLegend();
-    panels.forEach(function (metric, k) {
-      var axis = k === 0 ? "yaxis" : "yaxis" + (k + 1);
-      var position = shown.indexOf(metric);
-      patch.assign(["layout", axis, "visible"], position >= 0);
-      if (position >= 0) { patch.assign(["layout", axis, "domain"], domains[position]); }
-      patch.assign(["layout", "annotations", k, "visible"], position >= 0);
-    });
-    figure.data.forEach(function (trace, i) {
-      if (!trace.meta || trace.meta.legend) { return; }
-      var visible = shown.indexOf(trace.meta.metric) < 0 ? false : (hiddenRuns[trace.meta.run] ? "legendonly" : true);
-      patch.assign(["data", i, "visible"], visible);
-    });
+  function unchanged(outputs) {
+    var nc = window.dash_clientside.no_update;
+    return outputs.map(function (output) { return Array.isArray(output) ? output.map(function () { return nc; }) : nc; });
   }
 
-  function toggleMetrics(picked, _allClicks, _noneClicks, restyleData, figure) {
-    var nc = window.dash_clientside.no_update;
-    var meta = figure && figure.layout && figure.layout.meta;
-    if (!meta || !meta.panels || !meta.panels.length) { return [nc, nc]; }
-    var panels = meta.panels;
+  // The one-run chart hides lines (a patch of its figure); with several runs each metric is a figure of its own
+  // in a box, and hiding the box redraws nothing.
+  function toggleMetrics(picked, _allClicks, _noneClicks, restyleData, figures) {
     var context = window.dash_clientside.callback_context;
+    var graphs = context.outputs_list[1];
+    var boxes = context.outputs_list[2];
+    var nothing = unchanged(context.outputs_list);
+    var first = (figures || [])[0];
+    var meta = first && first.layout && first.layout.meta;
+    if (!meta) { return nothing; }
+    var lines = meta.view === "lines";
+    var panels = lines ? meta.panels : boxes.map(function (box) { return box.id.metric; });
+    if (!panels || !panels.length) { return nothing; }
     var trigger = context.triggered_id;
     var triggeredProp = (context.triggered[0] || {}).prop_id || "";
     var shown;
@@ -122,22 +115,55 @@
     } else if (trigger === NONE_BUTTON_ID) {
       shown = [];
     } else if (triggeredProp.endsWith(".restyleData")) {
-      // In the panels view the legend lists runs, which Plotly shows and hides by itself.
-      if (meta.view !== "lines") { return [nc, nc]; }
-      shown = shownAfterRestyle(figure.data, restyleData);
-      if (shown === null) { return [nc, nc]; }
+      // In the panels view the legend lists runs: hideRuns deals with it.
+      if (!lines) { return nothing; }
+      shown = shownAfterRestyle(first.data, (restyleData || [])[0]);
+      if (shown === null) { return nothing; }
     } else {
       shown = picked || [];
     }
     shown = panels.filter(function (metric) { return shown.indexOf(metric) >= 0; });
-
+    // The picker is only written when it should change: a write sets off everything that follows it again.
+    var sameAsPicked = (picked || []).length === shown.length &&
+      shown.every(function (metric) { return (picked || []).indexOf(metric) >= 0; });
+    var pickerValue = sameAsPicked ? nothing[0] : shown;
+    var hidden = boxes.map(function (box) { return !lines && shown.indexOf(box.id.metric) < 0; });
+    if (!lines) { return [pickerValue, nothing[1], hidden]; }
     var patch = new window.dash_clientside.Patch();
-    if (meta.view === "lines") {
-      patchLines(patch, figure, shown);
-    } else {
-      patchPanels(patch, figure, panels, shown);
-    }
-    return [shown, patch.build()];
+    patchLines(patch, first, shown);
+    return [pickerValue, graphs.map(function () { return patch.build(); }), hidden];
+  }
+
+  function panelBox(metric) {
+    var chart = document.getElementById(CHART_ID);
+    var boxes = chart ? chart.querySelectorAll(".panel-box") : [];
+    return Array.prototype.find.call(boxes, function (box) { return JSON.parse(box.id).metric === metric; });
+  }
+
+  // A ticked or unticked metric shows or hides its panel in this very frame; toggleMetrics, a few Dash steps
+  // later, records the same.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var box = input.closest && input.closest("#" + METRIC_PICKER_ID) && panelBox(input.value);
+    if (box) { box.hidden = !input.checked; }
+  });
+
+  // A click in the legend of runs: the runs it now hides, and every panel showing the same.
+  function hideRuns(_restyleData, figures) {
+    var context = window.dash_clientside.callback_context;
+    var legend = legendPlot();
+    if (!legend || !legend.data) { return unchanged(context.outputs_list); }
+    var hidden = legend.data.filter(function (trace) { return trace.visible === "legendonly"; })
+      .map(function (trace) { return trace.meta.run; });
+    var patches = (figures || []).map(function (figure) {
+      var patch = new window.dash_clientside.Patch();
+      ((figure && figure.data) || []).forEach(function (trace, i) {
+        if (!trace.meta || trace.meta.run === undefined) { return; }
+        patch.assign(["data", i, "visible"], hidden.indexOf(trace.meta.run) >= 0 ? "legendonly" : true);
+      });
+      return patch.build();
+    });
+    return [hidden, patches];
   }
 
   // Same string as chart_key in components/render.py: Python's json.dumps with compact separators.
@@ -157,7 +183,9 @@
     return current === drawnKey ? window.dash_clientside.no_update : Date.now();
   }
 
-  function stepAxisChange(relayoutData) {
+  function stepAxisChange() {
+    // Any panel's zoom moves them all: the server answers with the range for every one.
+    var relayoutData = (window.dash_clientside.callback_context.triggered[0] || {}).value;
     var moved = relayoutData && Object.keys(relayoutData).some(function (key) { return /^xaxis\d*\./.test(key); });
     return moved ? relayoutData : window.dash_clientside.no_update;
   }
@@ -255,20 +283,29 @@
 
   // Summary and table rows arrive for every metric; only the visible metrics' rows are shown. Returns the data
   // table's pager: its label and whether Previous and Next can be used.
+  // Tables are written once the frame in hand has been painted: a metric toggle shows on the chart first.
+  function afterPaint(work) {
+    requestAnimationFrame(function () { setTimeout(work, 0); });
+  }
+
   function filterTables(summary, table, visible, summarySort, dataSort, page, summaryColumns) {
     visible = visible || [];
     var summaryRows = (summary || []).filter(function (row) { return visible.indexOf(row.metric) >= 0; });
-    renderTable("summary-table", "summary-sort", summaryColumns || [], sortRows(summaryRows, summarySort), summarySort);
+    afterPaint(function () {
+      renderTable("summary-table", "summary-sort", summaryColumns || [], sortRows(summaryRows, summarySort), summarySort);
+    });
     if (!table || !table.columns) {
-      var empty = document.getElementById("data-table");
-      if (empty) { empty.replaceChildren(); }
+      afterPaint(function () {
+        var empty = document.getElementById("data-table");
+        if (empty) { empty.replaceChildren(); }
+      });
       return ["", true, true];
     }
     var pages = pageCount(table.rows);
     var current = Math.min(Math.max(page || 0, 0), pages - 1);
     var sorted = sortRows(table.rows, dataSort);
     var shown = sorted.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
-    renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort);
+    afterPaint(function () { renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort); });
     var label = sorted.length ?
       "Rows " + (current * PAGE_SIZE + 1) + "\u2013" + (current * PAGE_SIZE + shown.length) + " of " + sorted.length :
       "No rows";
@@ -405,18 +442,47 @@
     });
   }
 
-  function downloadImage() {
-    var plot = livePlot();
-    var trigger = window.dash_clientside.callback_context.triggered_id;
-    if (plot && window.Plotly) {
-      window.Plotly.downloadImage(plot, {
-        format: trigger === "export-svg" ? "svg" : "png",
-        filename: "rewardbench-chart",
-        width: plot._fullLayout.width,
-        height: plot._fullLayout.height,
-        scale: trigger === "export-svg" ? 1 : 2,
+  // The shown panels as one figure, stacked as in the subset chart (components/figures.py, _panels_figure), with
+  // the runs' legend and the chart's title.
+  function stackedFigure(plots, legend, title) {
+    var domains = panelDomains(plots.length);
+    var data = [];
+    var layout = JSON.parse(JSON.stringify(plots[0].layout));
+    layout.annotations = [];
+    layout.showlegend = true;
+    layout.title = { text: title, x: 0.01, xanchor: "left", font: { size: 18 } };
+    layout.margin = { l: 64, r: 24, t: 72, b: 56 };
+    layout.xaxis.anchor = "free";
+    layout.xaxis.position = 0;
+    layout.legend = { x: 1.01, xanchor: "left", y: 1, yanchor: "top", title: { text: "Run" } };
+    plots.forEach(function (plot, k) {
+      var axis = k === 0 ? "yaxis" : "yaxis" + (k + 1);
+      var reference = k === 0 ? "y" : "y" + (k + 1);
+      layout[axis] = Object.assign({}, plot.layout.yaxis, { domain: domains[k] });
+      (plot.layout.annotations || []).forEach(function (note) {
+        layout.annotations.push(Object.assign({}, note, { yref: reference + " domain" }));
       });
-    }
+      plot.data.forEach(function (trace) { data.push(Object.assign({}, trace, { xaxis: "x", yaxis: reference })); });
+    });
+    (legend ? legend.data : []).forEach(function (trace) { data.push(Object.assign({}, trace)); });
+    return { data: data, layout: layout };
+  }
+
+  function downloadImage() {
+    var plots = panelPlots().filter(function (plot) { return !plot.closest(".panel-box").hidden; });
+    var trigger = window.dash_clientside.callback_context.triggered_id;
+    if (!plots.length || !window.Plotly) { return window.dash_clientside.no_update; }
+    var single = plots[0].layout.meta && plots[0].layout.meta.view !== "panel";
+    var title = (document.querySelector("#" + CHART_ID + " .chart-title") || {}).textContent || "";
+    var width = plots[0]._fullLayout.width;
+    var height = single ? plots[0]._fullLayout.height : 90 + 170 * plots.length;
+    window.Plotly.downloadImage(single ? plots[0] : stackedFigure(plots, legendPlot(), title), {
+      format: trigger === "export-svg" ? "svg" : "png",
+      filename: "rewardbench-chart",
+      width: single ? width : width + 160,
+      height: height,
+      scale: trigger === "export-svg" ? 1 : 2,
+    });
     return window.dash_clientside.no_update;
   }
 
@@ -578,6 +644,7 @@
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.rewardbench = {
     toggleMetrics: toggleMetrics,
+    hideRuns: hideRuns,
     stepAxisChange: stepAxisChange,
     redrawIfStale: redrawIfStale,
     filterTables: filterTables,

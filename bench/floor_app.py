@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dash import dcc, html
+from dash import html
 
 from components import ids
 from components.config import Settings
-from components.layout import GRAPH_CONFIG, chart_box_style
+from components.layout import chart_box_style, create_chart
 from components.loader import load_path
 from components.page import VENDOR_DIR, DashboardPage
 from components.render import chart_state
@@ -28,7 +28,7 @@ def create_floor_app(settings: Settings) -> DashboardPage:
     app = DashboardPage(
         __name__, assets_folder=str(ASSETS_DIR), assets_path_ignore=[f"^{VENDOR_DIR}$"], health_endpoint="health"
     )
-    chart = dcc.Graph(id=ids.CHART, figure=state.figure, config=GRAPH_CONFIG, className="chart")
+    chart = html.Div(id=ids.CHART, className="chart-frame", children=create_chart(state.chart))
     app.layout = html.Div(className="chart-box", style=chart_box_style(state), children=chart)
     return app
 

@@ -8,7 +8,7 @@ import logging
 import uuid
 from dataclasses import replace
 
-from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
@@ -18,6 +18,7 @@ from components.figures import THEMES, ChartOptions, step_axis, zoom_updates
 from components.layout import (
     best_metric_choice,
     chart_box_style,
+    create_chart,
     create_subset_chart,
     data_summary,
     insights,
@@ -98,13 +99,22 @@ def table_payload(table, toggled_metrics) -> dict:
     return {"columns": list(table.columns), "rows": records, "metrics": list(toggled_metrics)}
 
 
-def zoom_patch(updates: dict[tuple, object]) -> Patch:
+def zoom_patch(updates: dict[tuple, object], revision: str) -> Patch:
     patch = Patch()
     for (_, axis, key), value in updates.items():
         patch["layout"][axis][key] = value
     # A new axis revision makes Plotly apply this range over any zoom the user made with the mouse.
-    patch["layout"]["xaxis"]["uirevision"] = uuid.uuid4().hex
+    patch["layout"]["xaxis"]["uirevision"] = revision
     return patch
+
+
+def zoom_patches(updates: dict[str, dict[tuple, object]], graphs: list[dict]) -> list:
+    """One patch per graph of the chart (``graphs`` as Dash lists their outputs), from zoom_updates."""
+    revision = uuid.uuid4().hex
+    return [
+        zoom_patch(updates[graph["id"]["metric"]], revision) if graph["id"]["metric"] in updates else no_update
+        for graph in graphs
+    ]
 
 
 def slider_range(slider, fallback: tuple) -> tuple:
@@ -170,12 +180,23 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="toggleMetrics"),
         Output(ids.METRIC_PICKER, "value"),
-        Output(ids.CHART, "figure", allow_duplicate=True),
+        Output(ids.panel_graph(ALL), "figure", allow_duplicate=True),
+        Output(ids.panel_box(ALL), "hidden"),
         Input(ids.METRIC_PICKER, "value"),
         Input(ids.ALL_METRICS_BUTTON, "n_clicks"),
         Input(ids.NO_METRICS_BUTTON, "n_clicks"),
-        Input(ids.CHART, "restyleData"),
-        State(ids.CHART, "figure"),
+        Input(ids.panel_graph(ALL), "restyleData"),
+        State(ids.panel_graph(ALL), "figure"),
+        prevent_initial_call=True,
+    )
+
+    # A click in the legend of runs hides or shows that run in every panel, and later redraws keep it so.
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="hideRuns"),
+        Output(ids.HIDDEN_RUNS, "data"),
+        Output(ids.panel_graph(ALL), "figure", allow_duplicate=True),
+        Input(ids.run_legend(ALL), "restyleData"),
+        State(ids.panel_graph(ALL), "figure"),
         prevent_initial_call=True,
     )
 
@@ -184,7 +205,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="stepAxisChange"),
         Output(ids.ZOOM_EVENT, "data"),
-        Input(ids.CHART, "relayoutData"),
+        Input(ids.panel_graph(ALL), "relayoutData"),
         prevent_initial_call=True,
     )
 
@@ -207,7 +228,8 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
     )
 
     @app.callback(
-        Output(ids.CHART, "figure"),
+        Output(ids.CHART, "children"),
+        Output(ids.panel_graph(ALL), "figure"),
         Output(ids.CHART_BOX, "style"),
         Output(ids.STEP_SLIDER, "value"),
         Output(ids.STEP_SLIDER, "min"),
@@ -236,6 +258,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         State(ids.STEP_SLIDER, "min"),
         State(ids.STEP_SLIDER, "max"),
         State(ids.CHART_KEY, "data"),
+        State(ids.HIDDEN_RUNS, "data"),
         prevent_initial_call=True,
     )
     def update_chart(
@@ -259,6 +282,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         slider_min,
         slider_max,
         drawn_key,
+        hidden_runs,
     ):
         # Triggers can arrive merged or late (a shared URL sets many controls at once), so the chart is redrawn
         # whenever what it depends on differs from what it was drawn with, and only zoomed otherwise.
@@ -277,9 +301,9 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             plan = plan_zoom(source, slider, relayout, current, bounds, step_axis(frame, view, options_now))
             if plan is None:
                 raise PreventUpdate
-            patch = zoom_patch(zoom_updates(frame, view, visible, plan.x_range, options_now))
+            updates = zoom_updates(frame, view, visible, plan.x_range, options_now)
             slider_value = no_update if plan.slider_value is None else plan.slider_value
-            return patch, no_update, slider_value, *[no_update] * 12
+            return no_update, zoom_patches(updates, ctx.outputs_list[1]), no_update, slider_value, *[no_update] * 12
         view = make_view(frame, selected, pattern)
         best = best_metric_choice(list(view.metrics), best_metric)
         axes = axis_columns(frame, view)
@@ -294,10 +318,12 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             previous_bounds=(slider_min, slider_max),
             empty_message="Pick one or more runs to show" if run_names(frame) else "No runs found",
             options=options_now,
+            hidden_runs=hidden_runs,
         )
         _, pattern_error = matching_runs(run_names(frame), pattern)
         return (
-            state.figure,
+            create_chart(state.chart),
+            [no_update] * len(ctx.outputs_list[1]),
             chart_box_style(state),
             state.slider_value,
             state.slider_bounds[0],

@@ -31,6 +31,9 @@ METRIC_COLOURS = {
 FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 PANEL_GAP = 0.05
 PANEL_HEIGHT_PX = 170
+# A panel of the main chart is a figure of its own, with its own step axis.
+PANEL_FIGURE_HEIGHT_PX = 210
+LINES_PANEL = ""
 STEP_AXIS_TITLE = "Training steps"
 # Above this many checkpoints a line is drawn without a marker at each one, one pixel wide: every point is still a
 # vertex of the line (and zoom shows each), but thousands of SVG markers make drawing and every update many times
@@ -383,7 +386,73 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     return figure
 
 
+def _panel_traces(frame, lines, view: View, metric: str, colours, options, *, visible, axes, scale) -> list[dict]:
+    """The lines of one metric, one per run, with each run's star when the metric is the best one's."""
+    traces = []
+    for run in view.runs:
+        points = lines(run, metric)
+        if points.empty:
+            continue
+        colour = colours.get(run, RUN_PALETTE[0])
+        traces += _line_traces(
+            points,
+            x=_x_values(frame, run, points["step"].to_numpy(), scale, options),
+            name=plotly_text(run),
+            colour=colour,
+            width=2,
+            marker_size=5,
+            meta={"metric": metric, "run": run},
+            uid=trace_uid(run, metric),
+            visible=visible(run),
+            options=options,
+            axes=axes,
+            group=run,
+            in_panel=True,
+        )
+    if metric == options.best_metric:
+        shown = frame[frame["run"].isin(view.runs)]
+        for best in best_checkpoints(shown, view.runs, metric):
+            best_x = _x_values(frame, best.run, [best.step], scale, options)[0]
+            colour = colours.get(best.run, RUN_PALETTE[0])
+            traces.append(_best_trace(best, colour, options, visible(best.run), axes, x=best_x))
+    return traces
+
+
+def _panel_label(metric: str, reference: str, is_shown: bool = True) -> dict:
+    return {
+        "text": f"<b>{plotly_text(metric)}</b>",
+        "xref": "paper",
+        "yref": f"{reference} domain",
+        "x": 0,
+        "y": 1,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "visible": is_shown,
+        "name": metric,
+    }
+
+
+def _legend_trace(run: str, colour: str, visible=True) -> dict:
+    # A trace without points: the legend entry of a run, whatever panels are shown.
+    return _scatter(
+        x=[None],
+        y=[None],
+        name=plotly_text(run),
+        legendgroup=run,
+        showlegend=True,
+        uid=trace_uid(run, "legend"),
+        meta={"run": run, "legend": True},
+        mode="lines+markers",
+        line={"color": colour, "width": 2},
+        marker={"size": 5, "color": colour},
+        hoverinfo="skip",
+        visible=visible,
+    )
+
+
 def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options) -> dict:
+    """All panels in one figure (the subset chart): shown panels share the height, hidden ones are folded away."""
     traces = []
     shown_panels = [metric for metric in view.metrics if metric in visible]
     domains = dict(zip(shown_panels, panel_domains(len(shown_panels)), strict=True))
@@ -405,92 +474,109 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
             nticks=5,
             range=y_range(shown, [metric], x_range, options),
         )
-        annotations.append(
-            {
-                "text": f"<b>{plotly_text(metric)}</b>",
-                "xref": "paper",
-                "yref": f"{reference} domain",
-                "x": 0,
-                "y": 1,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "visible": is_shown,
-                "name": metric,
-            }
-        )
+        annotations.append(_panel_label(metric, reference, is_shown))
         axes = {"xaxis": "x", "yaxis": reference}
-        for run in view.runs:
-            points = lines(run, metric)
-            if points.empty:
-                continue
-            colour = colours.get(run, RUN_PALETTE[0])
-            for trace in _line_traces(
-                points,
-                x=_x_values(frame, run, points["step"].to_numpy(), scale, options),
-                name=plotly_text(run),
-                colour=colour,
-                width=2,
-                marker_size=5,
-                meta={"metric": metric, "run": run},
-                uid=trace_uid(run, metric),
-                visible=is_shown,
-                options=options,
-                axes=axes,
-                group=run,
-                in_panel=True,
-            ):
-                traces.append(trace)
-        if metric == options.best_metric:
-            for best in best_checkpoints(shown, view.runs, metric):
-                best_x = _x_values(frame, best.run, [best.step], scale, options)[0]
-                colour = colours.get(best.run, RUN_PALETTE[0])
-                traces.append(_best_trace(best, colour, options, is_shown, axes, x=best_x))
-    # One legend entry per run, on a trace without points, so hiding a panel never hides the legend.
-    for run in view.runs:
-        colour = colours.get(run, RUN_PALETTE[0])
-        traces.append(
-            _scatter(
-                x=[None],
-                y=[None],
-                name=plotly_text(run),
-                legendgroup=run,
-                showlegend=True,
-                uid=trace_uid(run, "legend"),
-                meta={"run": run, "legend": True},
-                mode="lines+markers",
-                line={"color": colour, "width": 2},
-                marker={"size": 5, "color": colour},
-                hoverinfo="skip",
-            )
-        )
+        traces += _panel_traces(
+            frame, lines, view, metric, colours, options, visible=lambda _run, shown=is_shown: shown, axes=axes,
+            scale=scale,
+        )  # fmt: skip
+    traces += [_legend_trace(run, colours.get(run, RUN_PALETTE[0])) for run in view.runs]
     layout["annotations"] = annotations
     layout["margin"] = {"l": 64, "r": 24, "t": 72, "b": 56}
-    figure = _figure(traces, layout)
-    return figure
+    return _figure(traces, layout)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The main chart: one figure per panel, keyed by metric (the one-run chart is a single panel keyed ""), and
+    with several runs a legend of runs. Panels are separate figures so that hiding one redraws nothing else."""
+
+    title: str
+    panels: dict[str, dict]
+    shown: tuple[str, ...] = (LINES_PANEL,)
+    legend: dict | None = None
+
+    @property
+    def height_px(self) -> int | None:
+        """Pixels the panels need; None lets the one-chart view fill its box."""
+        return None if self.legend is None else PANEL_FIGURE_HEIGHT_PX * max(len(self.shown), 1)
+
+
+def build_chart(
+    frame: pd.DataFrame,
+    view: View,
+    *,
+    visible_metrics,
+    x_range: StepRange,
+    title: str,
+    colours: dict[str, str] | None = None,
+    empty_message: str = "No runs to show",
+    options: ChartOptions | None = None,
+    hidden_runs=(),
+) -> Chart:
+    """The main chart for ``view``: with one run a figure of one line per metric, with several a panel per metric.
+    Metrics not in ``visible_metrics`` are hidden; runs in ``hidden_runs`` were hidden from the legend."""
+    options = options or ChartOptions()
+    if view.single_run or not view.metrics:
+        figure = build_figure(frame, view, visible_metrics=visible_metrics, x_range=x_range, title=title,
+                              colours=colours, empty_message=empty_message, options=options)  # fmt: skip
+        return Chart(title=title, panels={LINES_PANEL: figure})
+    colours = colours or {}
+    hidden = set(hidden_runs or ())
+    shown = frame[frame["run"].isin(view.runs)]
+    lines = _Lines(shown, view.runs)
+    scale = step_axis(frame, view, options)
+    panels = {}
+    for metric in view.metrics:
+        layout = _base_layout("", x_range, "panel", [metric], options, scale)
+        layout.pop("title")
+        layout.update(showlegend=False, margin={"l": 64, "r": 24, "t": 28, "b": 48})
+        layout["annotations"] = [_panel_label(metric, "y")]
+        layout["xaxis"]["title"]["standoff"] = 4
+        layout["yaxis"] = _y_axis(options, ticksuffix="%", nticks=5, range=y_range(shown, [metric], x_range, options))
+        traces = _panel_traces(
+            frame, lines, view, metric, colours, options, axes=None, scale=scale,
+            visible=lambda run: "legendonly" if run in hidden else True,
+        )  # fmt: skip
+        panels[metric] = _figure(traces, layout)
+    visible = set(visible_metrics or ())
+    legend = _legend_figure(view.runs, colours, hidden, options)
+    return Chart(title=title, panels=panels, shown=tuple(m for m in view.metrics if m in visible), legend=legend)
+
+
+def _legend_figure(runs, colours, hidden: set[str], options: ChartOptions) -> dict:
+    """The runs' legend, a figure of its own beside the panels: clicking a run hides it in every panel."""
+    theme = options.palette
+    traces = [
+        _legend_trace(run, colours.get(run, RUN_PALETTE[0]), "legendonly" if run in hidden else True) for run in runs
+    ]
+    layout = {
+        "template": pio.templates[theme.template],
+        "paper_bgcolor": theme.background,
+        "plot_bgcolor": theme.background,
+        "font": {"family": FONT_FAMILY, "size": 13, "color": theme.text},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "margin": {"l": 0, "r": 0, "t": 28, "b": 0},
+        "legend": {"x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "title": {"text": "Run"}},
+        "uirevision": "rewardbench-chart",
+        "meta": {"view": "legend", "runs": list(runs)},
+    }
+    return _figure(traces, layout)
 
 
 def zoom_updates(
     frame: pd.DataFrame, view: View, visible_metrics, x_range: StepRange, options: ChartOptions | None = None
-) -> dict[tuple, object]:
-    """The layout values a zoom to the steps ``x_range`` changes, by location: the x axis range (in the chosen
-    axis unit) and each visible y range."""
+) -> dict[str, dict[tuple, object]]:
+    """The layout values a zoom to the steps ``x_range`` changes in each panel of the main chart (keyed as
+    Chart.panels), by location: the x axis range (in the chosen axis unit) and the y range fitting what is shown."""
     options = options or ChartOptions()
     scale = step_axis(frame, view, options)
-    updates: dict[tuple, object] = {
-        ("layout", "xaxis", "range"): list(x_range if scale is None else scale.to_axis(x_range))
-    }
-    if options.y_scale == "full":
-        return updates
-    visible = set(visible_metrics or ())
+    x_axis = {("layout", "xaxis", "range"): list(x_range if scale is None else scale.to_axis(x_range))}
     shown = frame[frame["run"].isin(view.runs)]
-    if view.single_run:
-        fitted = fit_value_range(shown, visible, x_range)
-        if fitted is not None:
-            updates[("layout", "yaxis", "range")] = fitted
-        return updates
-    for index, metric in enumerate(view.metrics):
-        fitted = fit_value_range(shown, [metric], x_range)
-        if fitted is not None:
-            updates[("layout", axis_names(index)[0], "range")] = fitted
+    panels = {LINES_PANEL: set(visible_metrics or ())} if view.single_run else {m: [m] for m in view.metrics}
+    updates = {}
+    for panel, metrics in panels.items():
+        fitted = None if options.y_scale == "full" else fit_value_range(shown, metrics, x_range)
+        updates[panel] = x_axis if fitted is None else {**x_axis, ("layout", "yaxis", "range"): fitted}
     return updates

@@ -2,6 +2,11 @@
 
 CHART = "rewardbench-chart"
 CHART_BOX = "chart-box"
+# The chart's figures, one per panel (components/figures.Chart): pattern-matching ids keyed by the panel's metric.
+PANEL_GRAPH = "chart-panel"
+PANEL_BOX = "chart-panel-box"
+RUN_LEGEND = "chart-legend"
+HIDDEN_RUNS = "hidden-runs"
 METRIC_PICKER = "metric-picker"
 ALL_METRICS_BUTTON = "metrics-all"
 NO_METRICS_BUTTON = "metrics-none"
@@ -58,3 +63,15 @@ DATA_PAGE = "data-page"
 DATA_PAGE_LABEL = "data-page-label"
 DATA_PREVIOUS = "data-previous"
 DATA_NEXT = "data-next"
+
+
+def panel_graph(metric) -> dict:
+    return {"type": PANEL_GRAPH, "metric": metric}
+
+
+def panel_box(metric) -> dict:
+    return {"type": PANEL_BOX, "metric": metric}
+
+
+def run_legend(chart: str = "main") -> dict:
+    return {"type": RUN_LEGEND, "chart": chart}

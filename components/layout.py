@@ -16,7 +16,7 @@ from components.analysis import (
     summary_rows,
 )
 from components.config import Settings
-from components.figures import ChartOptions, metric_colour
+from components.figures import PANEL_FIGURE_HEIGHT_PX, Chart, ChartOptions, metric_colour
 from components.loader import LoadResult
 from components.metrics import DETAIL_PARENTS, axis_label, main_metrics, subsets_of
 from components.render import ChartState, chart_key, chart_state, section_options
@@ -79,9 +79,61 @@ def problem_items(result: LoadResult) -> list:
     return [*heading, html.Ul(items)]
 
 
+LEGEND_TOP_PX = 48
+LEGEND_ROW_PX = 30
+
+
 def chart_box_style(state: ChartState) -> dict:
-    height = state.height_px
-    return {"height": f"{height}px"} if height else {}
+    # The one-run chart fills the box's height (style.css); panels are as tall as they need.
+    return {} if state.chart.height_px is None else {"height": "auto"}
+
+
+def create_chart(chart: Chart) -> list:
+    """The chart's figures as components: one graph, or a title, the panels (each in a box the metric toggles
+    hide) and the legend of runs beside them."""
+    if chart.legend is None:
+        ((metric, figure),) = chart.panels.items()
+        return [
+            html.Div(
+                id=ids.panel_box(metric),
+                className="panel-box fill",
+                children=dcc.Graph(id=ids.panel_graph(metric), figure=figure, config=GRAPH_CONFIG, className="chart"),
+            )
+        ]
+    boxes = [
+        html.Div(
+            id=ids.panel_box(metric),
+            className="panel-box",
+            hidden=metric not in chart.shown,
+            children=dcc.Graph(
+                id=ids.panel_graph(metric),
+                figure=figure,
+                config=GRAPH_CONFIG,
+                className="chart",
+                style={"height": f"{PANEL_FIGURE_HEIGHT_PX}px"},
+            ),
+        )
+        for metric, figure in chart.panels.items()
+    ]
+    legend_config = {**GRAPH_CONFIG, "displayModeBar": False}
+    # A height of its own, not the panels': hiding a panel then leaves the legend as it is, not redrawn.
+    legend_height = min(LEGEND_TOP_PX + LEGEND_ROW_PX * len(chart.legend["data"]), PANEL_FIGURE_HEIGHT_PX * len(boxes))
+    return [
+        html.H2(chart.title, className="chart-title"),
+        html.Div(
+            className="panels",
+            children=[
+                html.Div(className="panel-column", children=boxes),
+                dcc.Graph(
+                    id=ids.run_legend(),
+                    figure=chart.legend,
+                    config=legend_config,
+                    className="run-legend",
+                    style={"height": f"{legend_height}px"},
+                ),
+            ],
+        ),
+    ]
 
 
 def create_header(result: LoadResult, settings: Settings) -> html.Header:
@@ -479,6 +531,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
             dcc.Store(id=ids.ZOOM_EVENT),
             dcc.Store(id=ids.CHART_KEY, data=chart_key(names, None, version, None, initial_controls(best))),
             dcc.Store(id=ids.CHART_REDRAW),
+            dcc.Store(id=ids.HIDDEN_RUNS, data=[]),
             dcc.Store(id=ids.SUMMARY_ROWS, data=summary),
             dcc.Store(id=ids.BEST_ROWS, data=bests),
             dcc.Store(id=ids.BEST_SORT),
@@ -510,8 +563,8 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                                 id=ids.CHART_BOX,
                                 className="chart-box",
                                 style=chart_box_style(state),
-                                children=dcc.Graph(
-                                    id=ids.CHART, figure=state.figure, config=GRAPH_CONFIG, className="chart"
+                                children=html.Div(
+                                    id=ids.CHART, className="chart-frame", children=create_chart(state.chart)
                                 ),
                             ),
                             html.Div(

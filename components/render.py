@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from components.figures import ChartOptions, build_figure, figure_height, plotly_text
+from components.figures import Chart, ChartOptions, build_chart, build_figure, figure_height, plotly_text
 from components.metrics import DETAIL_PARENTS, subsets_of
 from components.view import View, make_view, run_colours, run_names, step_range_after, visible_after
 from components.zoom import padded
@@ -19,13 +19,12 @@ MAX_SLIDER_MARKS = 60
 @dataclass(frozen=True)
 class ChartState:
     view: View
-    figure: dict  # a Plotly figure as plain data (see figures._figure)
+    chart: Chart
     metric_options: list[str]
     visible_metrics: list[str]
     slider_bounds: tuple[int, int]
     slider_value: list[int]
     slider_marks: dict[int, str]
-    height_px: int | None
 
 
 def chart_key(selected, pattern, version, uploads, control_values) -> str:
@@ -73,6 +72,7 @@ def chart_state(
     previous_bounds=None,
     empty_message: str = "No runs to show",
     options: ChartOptions | None = None,
+    hidden_runs=(),
 ) -> ChartState:
     """Everything the chart and its controls show, keeping the user's metric choices and zoom where they apply."""
     view = make_view(frame, selected, pattern)
@@ -84,7 +84,7 @@ def chart_state(
     low, high = step_range_after(previous_range, previous_bounds, view.bounds)
     is_full = (low, high) == bounds
     x_range = padded(bounds) if is_full else padded((low, high))
-    figure = build_figure(
+    chart = build_chart(
         frame,
         view,
         visible_metrics=visible,
@@ -93,18 +93,18 @@ def chart_state(
         colours=run_colours(run_names(frame)),
         empty_message=empty_message,
         options=options,
+        hidden_runs=hidden_runs,
     )
     shown = frame[frame["run"].isin(view.runs) & frame["metric"].isin(view.metrics)]
     steps = sorted(int(step) for step in shown["step"].unique())
     return ChartState(
         view=view,
-        figure=figure,
+        chart=chart,
         metric_options=available,
         visible_metrics=visible,
         slider_bounds=(int(bounds[0]), int(bounds[1])),
         slider_value=[int(round(low)), int(round(high))],
         slider_marks=slider_marks(steps),
-        height_px=figure_height(view),
     )
 
 

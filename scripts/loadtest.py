@@ -24,7 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from components import ids  # noqa: E402
-from tests.support import callback_payload, free_port, gunicorn_command, page_values, running_server  # noqa: E402
+from tests.support import (  # noqa: E402
+    callback_payload,
+    free_port,
+    gunicorn_command,
+    page_values,
+    pattern_keys,
+    running_server,
+)
 
 REQUEST_TIMEOUT_S = 30
 
@@ -47,6 +54,7 @@ def timed(url: str, body: dict | None = None) -> tuple[float, int]:
 def user_requests(base: str, dependencies: list[dict], layout: dict, rounds: int, user: int) -> list[tuple]:
     """The requests one simulated user sends, in order: (url, body or None)."""
     values = page_values(layout)
+    panels = {ids.PANEL_GRAPH: pattern_keys(layout, ids.PANEL_GRAPH, "metric")}
     low, high = values[f"{ids.STEP_SLIDER}.min"], values[f"{ids.STEP_SLIDER}.max"]
     update = f"{base}/_dash-update-component"
     requests = [(f"{base}/", None), (f"{base}/_dash-layout", None), (f"{base}/_dash-dependencies", None)]
@@ -55,9 +63,10 @@ def user_requests(base: str, dependencies: list[dict], layout: dict, rounds: int
         zoom = [low + span * ((user + round_) % 4) // 8, high - span * (round_ % 3) // 8]
         chart = callback_payload(
             dependencies,
-            f"..{ids.CHART}.figure",
+            f"..{ids.CHART}.children",
             f"{ids.STEP_SLIDER}.value",
             {**values, f"{ids.STEP_SLIDER}.value": zoom},
+            panels,
         )
         poll = callback_payload(dependencies, f"{ids.DATA_VERSION}.data", f"{ids.POLL}.n_intervals", values)
         summary = callback_payload(

@@ -6,6 +6,7 @@ Servers bind 127.0.0.1 on a free port and are always stopped, by the PID we star
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -118,14 +119,24 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def callback_payload(dependencies: list[dict], output_prefix: str, changed: str, values: dict) -> dict:
+def callback_payload(
+    dependencies: list[dict], output_prefix: str, changed: str, values: dict, wildcards: dict | None = None
+) -> dict:
     """The request body the browser sends for the callback whose output starts with ``output_prefix``, after
-    ``changed`` changed; ``values`` gives input and state values by "id.property" (missing ones are null)."""
+    ``changed`` changed; ``values`` gives input and state values by "id.property" (missing ones are null), and
+    ``wildcards`` the keys of the components a pattern-matching output (ALL) stands for, by their id's type."""
     spec = next(d for d in dependencies if d["output"].startswith(output_prefix))
-    outputs = [
-        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
-        for part in spec["output"].strip(".").split("...")
-    ]
+
+    def output(part):
+        component, prop = part.rsplit(".", 1)
+        prop = prop.split("@")[0]
+        if not component.startswith("{"):
+            return {"id": component, "property": prop}
+        pattern = json.loads(component)
+        (key,) = [name for name, value in pattern.items() if value == ["ALL"]]
+        return [{"id": {**pattern, key: each}, "property": prop} for each in (wildcards or {}).get(pattern["type"], [])]
+
+    outputs = [output(part) for part in spec["output"].strip(".").split("...")]
 
     def entries(items):
         return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
@@ -149,6 +160,19 @@ def find_component(node, component_id) -> dict | None:
     if isinstance(node, list):
         return next((found for child in node if (found := find_component(child, component_id)) is not None), None)
     return None
+
+
+def pattern_keys(node, component_type: str, key: str) -> list:
+    """The ``key`` of every layout component whose pattern-matching id has type ``component_type``, in order."""
+    if isinstance(node, list):
+        return [found for child in node for found in pattern_keys(child, component_type, key)]
+    if not isinstance(node, dict):
+        return []
+    props = node.get("props", {})
+    component_id = props.get("id")
+    own = [component_id[key]] if isinstance(component_id, dict) and component_id.get("type") == component_type else []
+    children = props.get("children")
+    return own + (pattern_keys(children, component_type, key) if children is not None else [])
 
 
 def page_values(layout: dict) -> dict:

@@ -12,7 +12,7 @@ from app import create_app
 from components import ids
 from components.config import Settings
 from components.page import FIRST_PAGE_CHUNKS, PLOTLY_ASSET, REGENERATOR_ASSET
-from tests.support import REPO, SHIPPED_RUN, callback_payload, find_component, page_values
+from tests.support import REPO, SHIPPED_RUN, callback_payload, find_component, page_values, pattern_keys
 
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
 FIXTURE_RUNS = REPO / "tests" / "fixtures" / "runs"
@@ -26,7 +26,8 @@ class Dashboard:
         self.dependencies = self.client.get("/_dash-dependencies").get_json()
 
     def call(self, output_prefix: str, changed: str, **values):
-        payload = callback_payload(self.dependencies, output_prefix, changed, values)
+        panels = pattern_keys(layout_of(self.client), ids.PANEL_GRAPH, "metric")
+        payload = callback_payload(self.dependencies, output_prefix, changed, values, {ids.PANEL_GRAPH: panels})
         return self.client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
 
 
@@ -38,7 +39,7 @@ def all_text(node) -> str:
     return json.dumps(node, ensure_ascii=False)
 
 
-CHART_OUTPUT = f"..{ids.CHART}.figure...{ids.CHART_BOX}"
+CHART_OUTPUT = f"..{ids.CHART}.children..."
 
 
 def chart_call(dashboard, changed, runs=("seed-run",), slider=(0, 600), visible=ALL, **extra):
@@ -56,8 +57,9 @@ def chart_call(dashboard, changed, runs=("seed-run",), slider=(0, 600), visible=
     return dashboard.call(CHART_OUTPUT, changed, **values)
 
 
-def patch_operations(response):
-    figure = response.get_json()["response"][ids.CHART]["figure"]
+def patch_operations(response, panel=""):
+    graph = json.dumps(ids.panel_graph(panel), sort_keys=True, separators=(",", ":"))
+    figure = response.get_json()["response"][graph]["figure"]
     assert figure["__dash_patch_update"] == "__dash_patch_update"
     return {tuple(op["location"]): op["params"]["value"] for op in figure["operations"]}
 
@@ -132,6 +134,19 @@ def test_reset_returns_to_every_step(dashboard):
 def test_relayout_without_a_step_change_sends_nothing(dashboard):
     response = chart_call(dashboard, f"{ids.ZOOM_EVENT}.data", **{f"{ids.ZOOM_EVENT}.data": {"autosize": True}})
     assert response.status_code == 204
+
+
+def test_a_zoom_of_several_runs_patches_every_panel_with_its_own_y_range():
+    runs = Dashboard(Settings(data_path=FIXTURE_RUNS))
+    layout = layout_of(runs.client)
+    names = page_values(layout)[f"{ids.RUN_PICKER}.value"]
+    panels = pattern_keys(layout, ids.PANEL_GRAPH, "metric")
+    assert panels[:5] == ALL  # a figure per metric (and the RewardBench 2 sections some runs carry)
+    response = chart_call(runs, f"{ids.STEP_SLIDER}.value", runs=names, slider=(100, 300))
+    patches = {panel: patch_operations(response, panel) for panel in panels}
+    assert all(90 < patch[("layout", "xaxis", "range")][0] < 100 for patch in patches.values())
+    y_ranges = {tuple(patch[("layout", "yaxis", "range")]) for patch in patches.values()}
+    assert len(y_ranges) == len(panels)
 
 
 def test_each_app_serves_its_own_runs(tmp_path):

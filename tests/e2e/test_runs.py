@@ -9,6 +9,10 @@ from tests.support import REPO
 
 FIXTURES = REPO / "tests" / "fixtures"
 PLOT = "document.querySelector('#rewardbench-chart .js-plotly-plot')"
+# With several runs: a plot per metric panel, and the legend of runs in a plot of its own.
+PANEL_PLOTS = "[...document.querySelectorAll('#rewardbench-chart .panel-box:not([hidden]) .js-plotly-plot')]"
+LEGEND = "document.querySelector('#rewardbench-chart .run-legend .js-plotly-plot')"
+LEGEND_RUNS = f"({LEGEND} ? {LEGEND}.data.map(t => t.name).join() : '')"
 
 
 @pytest.fixture(scope="module")
@@ -21,17 +25,15 @@ def runs_url(tmp_path_factory):
 
 
 def panels(page):
-    """Each visible panel's metric and the runs drawn in it."""
+    """The panels shown, each with the runs drawn in it, and the runs the legend lists."""
     return page.evaluate(
         f"""() => {{
-            const gd = {PLOT};
-            const meta = gd.layout.meta;
-            if (meta.view !== 'panels') return {{view: meta.view}};
             const shown = {{}};
-            gd._fullData.filter(t => t.meta && !t.meta.legend && !t.meta.best && t.visible === true).forEach(t => {{
-                (shown[t.meta.metric] = shown[t.meta.metric] || []).push(t.meta.run);
+            {PANEL_PLOTS}.forEach(gd => {{
+                const metric = gd.layout.meta.panels[0];
+                shown[metric] = gd._fullData.filter(t => !t.meta.best && t.visible === true).map(t => t.meta.run);
             }});
-            return {{view: meta.view, shown: shown, legend: gd._fullData.filter(t => t.showlegend).map(t => t.name)}};
+            return {{shown: shown, legend: {LEGEND}.data.map(t => t.name)}};
         }}"""
     )
 
@@ -56,21 +58,65 @@ def wait_until(page, condition_js):
 def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url):
     page = open_page(runs_url)
     pick_runs(page, "wide", "evals")
-    wait_until(page, "gd.layout.meta.view === 'panels' && gd.data.filter(t => t.showlegend).length === 2")
+    wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
     state = panels(page)
-    assert state["legend"] == ["evals", "wide"]
-    assert set(state["shown"]) == {"Chat", "Chat Hard", "Safety", "Reasoning", "Overall"}
+    assert list(state["shown"]) == ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
     assert all(sorted(runs) == ["evals", "wide"] for runs in state["shown"].values())
+    assert page.locator("#rewardbench-chart .chart-title").text_content() == "RewardBench over training: 2 runs"
 
     page.get_by_label("Safety").uncheck()
-    wait_until(page, "!gd._fullLayout.yaxis3.visible")
-    assert "Safety" not in panels(page)["shown"]
+    wait_until(page, f"{PANEL_PLOTS}.length === 4")
+    assert list(panels(page)["shown"]) == ["Chat", "Chat Hard", "Reasoning", "Overall"]
 
     box = page.locator("#step-range .dash-range-slider-min-input")
     box.fill("100")
     box.press("Enter")
-    wait_until(page, "gd._fullLayout.xaxis.range[0] > 90 && gd._fullLayout.xaxis.range[0] < 100")
+    wait_until(
+        page, f"{PANEL_PLOTS}.every(p => p._fullLayout.xaxis.range[0] > 90 && p._fullLayout.xaxis.range[0] < 100)"
+    )
     assert "Safety" not in panels(page)["shown"]  # zooming keeps the hidden panel hidden
+
+    page.get_by_label("Safety").check()
+    wait_until(page, f"{PANEL_PLOTS}.length === 5")
+    safety = page.evaluate(f"() => {PANEL_PLOTS}[2]._fullLayout.xaxis.range[0]")
+    assert 90 < safety < 100  # the panel that was hidden shows the same steps as the others
+
+
+def test_a_zoom_dragged_on_one_panel_zooms_them_all_and_moves_the_slider(open_page, runs_url):
+    page = open_page(runs_url)
+    pick_runs(page, "wide", "evals")
+    wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
+    drag = page.locator("#rewardbench-chart .panel-box .nsewdrag").nth(2).bounding_box()
+    page.mouse.move(drag["x"] + drag["width"] * 0.25, drag["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(drag["x"] + drag["width"] * 0.75, drag["y"] + 40, steps=5)
+    page.mouse.up()
+    wait_until(page, f"{PANEL_PLOTS}.every(p => p._fullLayout.xaxis.range[0] > 20)")
+    ranges = page.evaluate(f"() => {PANEL_PLOTS}.map(p => p._fullLayout.xaxis.range.map(Math.round))")
+    assert len(ranges) == 5 and all(each == ranges[2] for each in ranges)
+    low = page.locator("#step-range .dash-range-slider-min-input")
+    page.wait_for_function("([box, low]) => Number(box.value) === low", arg=[low.element_handle(), ranges[2][0]])
+
+
+def test_a_run_clicked_in_the_legend_is_hidden_in_every_panel_until_clicked_again(open_page, runs_url):
+    page = open_page(runs_url)
+    pick_runs(page, "wide", "evals")
+    wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
+    page.locator("#rewardbench-chart .run-legend .legend .traces", has_text="evals").click()
+    wait_until(page, f"{PANEL_PLOTS}.every(p => !p._fullData.some(t => t.meta.run === 'evals' && t.visible === true))")
+    assert all(runs == ["wide"] for runs in panels(page)["shown"].values())
+
+    page.get_by_label("Exponential (TensorBoard)").check()  # a redraw from the server keeps it hidden
+    wait_until(page, f"{PANEL_PLOTS}.every(p => p._fullData.some(t => t.meta.raw))")
+    assert all(set(runs) == {"wide"} for runs in panels(page)["shown"].values())
+    hidden = page.evaluate(f"() => {LEGEND}._fullData.filter(t => t.visible === 'legendonly').map(t => t.name)")
+    assert hidden == ["evals"]
+
+    page.locator("#rewardbench-chart .run-legend .legend .traces", has_text="evals").click()
+    wait_until(
+        page, f"{PANEL_PLOTS}.every(p => p._fullData.filter(t => t.visible === true && !t.meta.raw).length >= 2)"
+    )
+    assert all(sorted(set(runs)) == ["evals", "wide"] for runs in panels(page)["shown"].values())
 
 
 def best_table(page):
@@ -107,7 +153,7 @@ def test_several_runs_list_their_best_checkpoints_in_one_table_best_first(open_p
 def test_hovering_a_panel_shows_every_selected_run(open_page, runs_url):
     page = open_page(runs_url)
     pick_runs(page, "wide", "evals")
-    wait_until(page, "gd.layout.meta.view === 'panels' && gd.data.filter(t => t.showlegend).length === 2")
+    wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
     x, y = page.evaluate(
         f"""() => {{
             const gd = {PLOT}; const box = gd.getBoundingClientRect();
@@ -125,7 +171,7 @@ def test_hovering_a_panel_shows_every_selected_run(open_page, runs_url):
 def test_the_regex_filter_narrows_the_shown_runs_and_reports_a_bad_pattern(open_page, runs_url):
     page = open_page(runs_url)
     page.fill("#run-filter", "^long-")
-    wait_until(page, "gd.data.filter(t => t.showlegend).map(t => t.name).join() === 'long-a,long-b'")
+    wait_until(page, f"{LEGEND_RUNS} === 'long-a,long-b'")
     page.fill("#run-filter", "long-(")
     page.locator("#run-filter-message", has_text="is not a valid regular expression").wait_for()
 
@@ -134,7 +180,7 @@ def test_unreadable_files_are_listed_and_the_rest_is_shown(open_page, runs_url):
     page = open_page(runs_url)
     problems = page.locator("#data-problems")
     assert "not-a-number.csv line 3: column Chat: 'abc' is not a number" in problems.text_content()
-    assert page.evaluate(f"() => {PLOT}.data.filter(t => t.showlegend).length") == 8
+    assert page.evaluate(f"() => {LEGEND}.data.length") == 8
 
 
 def test_a_section_opens_to_show_its_subsets(open_page, runs_url):
@@ -236,3 +282,20 @@ def test_markup_in_a_run_name_is_shown_as_text(open_page, tmp_path):
         assert page.locator("#rewardbench-chart .gtitle").text_content() == f"RewardBench over training: {name}"
         assert page.locator("img[src=x]").count() == 0 and dialogs == []
         page.close()
+
+
+def test_the_panels_download_as_one_svg_of_the_shown_panels_with_the_runs(open_page, runs_url):
+    page = open_page(runs_url)
+    pick_runs(page, "wide", "evals")
+    wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
+    page.get_by_label("Safety").uncheck()
+    wait_until(page, f"{PANEL_PLOTS}.length === 4")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="SVG").click()
+    svg = open(download.value.path()).read()
+    assert svg.lstrip().startswith("<svg")
+    for text in ("RewardBench over training: 2 runs", "Training steps", ">evals<", ">wide<"):
+        assert text in svg
+    assert [metric for metric in ("Chat", "Chat Hard", "Safety", "Reasoning", "Overall") if f">{metric}<" in svg] == [
+        "Chat", "Chat Hard", "Reasoning", "Overall"
+    ]  # fmt: skip

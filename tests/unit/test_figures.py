@@ -135,6 +135,37 @@ def test_several_runs_get_one_panel_per_metric_and_one_colour_per_run(many):
     assert [a.text for a in figure.layout.annotations] == [f"<b>{m}</b>" for m in figure.layout.meta["panels"]]
 
 
+def test_the_main_chart_of_several_runs_is_a_figure_per_metric_beside_a_legend_of_runs(many):
+    view = make_view(many, ["wide", "evals"])
+    chart = figures.build_chart(many, view, visible_metrics=["Chat", "Overall"], x_range=(0, 200), title="t",
+                                colours={"wide": "#111111", "evals": "#222222"}, hidden_runs=["evals"])  # fmt: skip
+    assert list(chart.panels) == ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
+    assert chart.shown == ("Chat", "Overall")  # the others' boxes are hidden, their figures kept
+    assert chart.height_px == 2 * figures.PANEL_FIGURE_HEIGHT_PX
+    for metric, figure in chart.panels.items():
+        figure = go.Figure(figure)
+        assert [a.text for a in figure.layout.annotations] == [f"<b>{metric}</b>"]
+        assert list(figure.layout.xaxis.range) == [0, 200] and figure.layout.showlegend is False
+        data = lines(figure)
+        assert {(t.meta["metric"], t.meta["run"], t.line.color) for t in data} == {
+            (metric, "wide", "#111111"),
+            (metric, "evals", "#222222"),
+        }
+        # a run hidden from the legend stays hidden when the chart is drawn again
+        assert {t.meta["run"]: t.visible for t in data} == {"wide": True, "evals": "legendonly"}
+    legend = go.Figure(chart.legend)
+    assert [(t.name, t.visible) for t in legend.data] == [("evals", "legendonly"), ("wide", True)]
+    stars = [t for t in go.Figure(chart.panels["Overall"]).data if t.meta.get("best")]
+    assert {t.meta["run"] for t in stars} == {"wide", "evals"}
+
+
+def test_one_run_is_one_figure_of_every_metric(frame):
+    chart = figures.build_chart(frame, make_view(frame, ["seed-run"]), visible_metrics=ALL, x_range=(0, 600), title="t")
+    (figure,) = chart.panels.values()
+    assert chart.legend is None and chart.height_px is None
+    assert [trace.name for trace in lines(go.Figure(figure))] == ALL
+
+
 def test_runs_with_different_step_grids_plot_their_own_steps(many):
     view = make_view(many, ["long-a", "long-b"])
     figure = build_figure(many, view, visible_metrics=view.metrics, x_range=(0, 200), title="t")
@@ -164,16 +195,17 @@ def test_names_from_files_are_shown_as_text_not_markup():
     )
     view = make_view(frame, ["<script>x</script>"])
     state = chart_state(frame, ["<script>x</script>"])
-    assert "<script>" not in state.figure["layout"]["title"]["text"]
-    assert "&lt;script&gt;" in state.figure["layout"]["title"]["text"]
+    title = state.chart.panels[figures.LINES_PANEL]["layout"]["title"]["text"]
+    assert "<script>" not in title and "&lt;script&gt;" in title
     assert view.runs == ("<script>x</script>",)
 
 
 def test_zoom_updates_fit_each_panel(many):
     view = make_view(many, ["wide", "evals"])
     updates = zoom_updates(many, view, view.metrics, (90, 210))
-    assert updates[("layout", "xaxis", "range")] == [90, 210]
-    low, high = updates[("layout", "yaxis", "range")]  # Chat at steps 100 and 200: 84.0 .. 86.2
+    assert list(updates) == list(view.metrics)
+    assert all(panel[("layout", "xaxis", "range")] == [90, 210] for panel in updates.values())
+    low, high = updates["Chat"][("layout", "yaxis", "range")]  # Chat at steps 100 and 200: 84.0 .. 86.2
     assert 83 < low < 84 and 86.2 < high < 87
 
 
@@ -229,7 +261,8 @@ def test_smoothing_draws_the_raw_line_faint_under_the_smoothed_one(frame):
 def test_full_scale_fixes_the_y_axis_at_0_to_100(frame, many):
     assert list(make(frame, y_scale="full").layout.yaxis.range) == [0, 100]
     view = make_view(many, ["wide"])
-    assert ("layout", "yaxis", "range") not in zoom_updates(many, view, ALL, (0, 100), ChartOptions(y_scale="full"))
+    full = zoom_updates(many, view, ALL, (0, 100), ChartOptions(y_scale="full"))
+    assert ("layout", "yaxis", "range") not in full[figures.LINES_PANEL]
 
 
 def test_the_dark_theme_uses_plotly_dark(frame):
