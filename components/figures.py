@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.io as pio
 
 from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
-from components.metrics import axis_label
+from components.metrics import OVERALL, axis_label
 from components.view import RUN_PALETTE, View
 from components.zoom import AxisScale, StepRange, axis_scale, fit_value_range
 
@@ -527,7 +527,8 @@ def build_chart(
     lines = _Lines(shown, view.runs)
     scale = step_axis(frame, view, options)
     panels = {}
-    for metric in view.metrics:
+    # The headline score on top, as on the RewardBench leaderboard; the sections below in their usual order.
+    for metric in sorted(view.metrics, key=lambda metric: metric != OVERALL):
         layout = _base_layout("", x_range, "panel", [metric], options, scale)
         layout.pop("title")
         layout.update(showlegend=False, margin={"l": 64, "r": 24, "t": 28, "b": 48})
@@ -544,7 +545,7 @@ def build_chart(
         panels[metric] = _figure(traces, layout)
     visible = set(visible_metrics or ())
     legend = _legend_figure(view.runs, colours, hidden, options)
-    return Chart(title=title, panels=panels, shown=tuple(m for m in view.metrics if m in visible), legend=legend)
+    return Chart(title=title, panels=panels, shown=tuple(m for m in panels if m in visible), legend=legend)
 
 
 def _legend_figure(runs, colours, hidden: set[str], options: ChartOptions) -> dict:

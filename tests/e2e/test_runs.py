@@ -60,13 +60,13 @@ def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url
     pick_runs(page, "wide", "evals")
     wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
     state = panels(page)
-    assert list(state["shown"]) == ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
+    assert list(state["shown"]) == ["Overall", "Chat", "Chat Hard", "Safety", "Reasoning"]
     assert all(sorted(runs) == ["evals", "wide"] for runs in state["shown"].values())
     assert page.locator("#rewardbench-chart .chart-title").text_content() == "RewardBench over training: 2 runs"
 
     page.get_by_label("Safety").uncheck()
     wait_until(page, f"{PANEL_PLOTS}.length === 4")
-    assert list(panels(page)["shown"]) == ["Chat", "Chat Hard", "Reasoning", "Overall"]
+    assert list(panels(page)["shown"]) == ["Overall", "Chat", "Chat Hard", "Reasoning"]
 
     box = page.locator("#step-range .dash-range-slider-min-input")
     box.fill("100")
@@ -78,7 +78,7 @@ def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url
 
     page.get_by_label("Safety").check()
     wait_until(page, f"{PANEL_PLOTS}.length === 5")
-    safety = page.evaluate(f"() => {PANEL_PLOTS}[2]._fullLayout.xaxis.range[0]")
+    safety = page.evaluate(f"() => {PANEL_PLOTS}[3]._fullLayout.xaxis.range[0]")
     assert 90 < safety < 100  # the panel that was hidden shows the same steps as the others
 
 
@@ -156,7 +156,8 @@ def test_hovering_a_panel_shows_every_selected_run(open_page, runs_url):
     wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
     x, y = page.evaluate(
         f"""() => {{
-            const gd = {PLOT}; const box = gd.getBoundingClientRect();
+            const gd = {PANEL_PLOTS}.find(p => p.layout.meta.panels[0] === 'Chat');
+            const box = gd.getBoundingClientRect();
             const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
             return [box.left + xa._offset + xa.l2p(100), box.top + ya._offset + ya._length / 2];
         }}"""
@@ -197,7 +198,7 @@ def test_a_section_opens_to_show_its_subsets(open_page, runs_url):
 
 
 def chart_signature(page):
-    return page.evaluate(f"() => JSON.stringify({PLOT}.data.map(t => [t.name, t.y]))")
+    return page.evaluate(f"() => JSON.stringify({PANEL_PLOTS}.map(p => p.data.map(t => [t.name, t.y])))")
 
 
 def test_uploading_a_file_adds_its_run_and_a_broken_file_changes_nothing(open_page, runs_url, tmp_path):
@@ -208,7 +209,8 @@ def test_uploading_a_file_adds_its_run_and_a_broken_file_changes_nothing(open_pa
     good.write_text('{"step": 0, "Chat": 70.5}\n{"step": 100, "Chat": 75.25}\n')
     page.set_input_files("#upload input[type=file]", str(good))
     page.locator("#upload-message", has_text="Added my-upload (2 checkpoints)").wait_for()
-    wait_until(page, "gd.data.some(t => t.name === 'my-upload')")
+    wait_until(page, f"{LEGEND_RUNS}.split(',').sort().join() === 'my-upload,wide'")
+    wait_until(page, f"{PANEL_PLOTS}.some(p => p.data.some(t => t.name === 'my-upload'))")
     before = chart_signature(page)
 
     broken = tmp_path / "broken.csv"
@@ -296,6 +298,6 @@ def test_the_panels_download_as_one_svg_of_the_shown_panels_with_the_runs(open_p
     assert svg.lstrip().startswith("<svg")
     for text in ("RewardBench over training: 2 runs", "Training steps", ">evals<", ">wide<"):
         assert text in svg
-    assert [metric for metric in ("Chat", "Chat Hard", "Safety", "Reasoning", "Overall") if f">{metric}<" in svg] == [
-        "Chat", "Chat Hard", "Reasoning", "Overall"
+    assert [metric for metric in ("Overall", "Chat", "Chat Hard", "Safety", "Reasoning") if f">{metric}<" in svg] == [
+        "Overall", "Chat", "Chat Hard", "Reasoning"
     ]  # fmt: skip

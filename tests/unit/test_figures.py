@@ -139,8 +139,8 @@ def test_the_main_chart_of_several_runs_is_a_figure_per_metric_beside_a_legend_o
     view = make_view(many, ["wide", "evals"])
     chart = figures.build_chart(many, view, visible_metrics=["Chat", "Overall"], x_range=(0, 200), title="t",
                                 colours={"wide": "#111111", "evals": "#222222"}, hidden_runs=["evals"])  # fmt: skip
-    assert list(chart.panels) == ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
-    assert chart.shown == ("Chat", "Overall")  # the others' boxes are hidden, their figures kept
+    assert list(chart.panels) == ["Overall", "Chat", "Chat Hard", "Safety", "Reasoning"]  # the headline score first
+    assert chart.shown == ("Overall", "Chat")  # the others' boxes are hidden, their figures kept
     assert chart.height_px == 2 * figures.PANEL_FIGURE_HEIGHT_PX
     for metric, figure in chart.panels.items():
         figure = go.Figure(figure)
