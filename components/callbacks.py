@@ -46,6 +46,7 @@ OPTION_INPUTS = (
     Input(ids.THEME, "data"),
     Input(ids.X_AXIS, "value"),
 )
+SUBSET_REDRAW_ONLY = {f"{ids.STEP_SLIDER}.value", *(f"{i.component_id}.{i.component_property}" for i in OPTION_INPUTS)}
 # What a chart is drawn from (see render.chart_key), in the order redrawIfStale in assets/dashboard.js reads them.
 CHART_KEY_INPUTS = (
     Input(ids.RUN_PICKER, "value"),
@@ -355,6 +356,9 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         prevent_initial_call=True,
     )
     def update_subsets(section, selected, pattern, _version, uploads, slider, *option_values_):
+        # The sections on offer follow the runs and the data; a zoom or a chart option only redraws an open one.
+        if not section and set(ctx.triggered_prop_ids) <= SUBSET_REDRAW_ONLY:
+            raise PreventUpdate
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
         sections = section_options(frame, view)

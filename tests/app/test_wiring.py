@@ -131,6 +131,19 @@ def test_reset_returns_to_every_step(dashboard):
     assert response.get_json()["response"][ids.STEP_SLIDER]["value"] == [0, 600]
 
 
+def test_a_zoom_with_no_section_open_leaves_the_subsets_alone():
+    runs = Dashboard(Settings(data_path=FIXTURE_RUNS))
+    values = {
+        **page_values(layout_of(runs.client)),
+        f"{ids.RUN_PICKER}.value": ["rm-checkpoints"],
+        f"{ids.STEP_SLIDER}.value": [100, 300],
+    }
+    assert runs.call(f"..{ids.SUBSET_BOX}.children", f"{ids.STEP_SLIDER}.value", **values).status_code == 204
+    values[f"{ids.SECTION_PICKER}.value"] = "Chat"
+    response = runs.call(f"..{ids.SUBSET_BOX}.children", f"{ids.STEP_SLIDER}.value", **values)
+    assert response.get_json()["response"][ids.SUBSET_BOX]["hidden"] is False  # an open section follows the zoom
+
+
 def test_relayout_without_a_step_change_sends_nothing(dashboard):
     response = chart_call(dashboard, f"{ids.ZOOM_EVENT}.data", **{f"{ids.ZOOM_EVENT}.data": {"autosize": True}})
     assert response.status_code == 204
