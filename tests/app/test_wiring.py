@@ -171,6 +171,19 @@ def test_each_app_serves_its_own_runs(tmp_path):
     assert "other-run" not in second.get("/_dash-layout").get_data(as_text=True)
 
 
+def test_a_new_page_shows_the_data_as_it_is_now(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "first.csv").write_text("step,Chat\n0,70\n10,72\n")
+    client = create_app(Settings(data_path=runs)).server.test_client()
+    page = client.get("/_dash-layout").get_data(as_text=True)
+    assert client.get("/_dash-layout").get_data(as_text=True) == page  # nothing changed: the same page
+    (runs / "second.csv").write_text("step,Chat\n0,71\n10,73\n")
+    assert "second" in client.get("/_dash-layout").get_data(as_text=True)
+    (runs / "second.csv").unlink()
+    assert client.get("/_dash-layout").get_data(as_text=True) == page
+
+
 @pytest.fixture
 def runs_dashboard(tmp_path):
     shutil.copytree(FIXTURE_RUNS, tmp_path / "runs")
