@@ -8,6 +8,11 @@
   var ALL_BUTTON_ID = "metrics-all";
   var NONE_BUTTON_ID = "metrics-none";
   var PANEL_GAP = 0.05;
+  // A download of several panels stacks them as figure_height in components/figures.py does, with the legend
+  // column of style.css beside them.
+  var STACKED_TOP_PX = 90;
+  var STACKED_PANEL_PX = 170;
+  var LEGEND_COLUMN_PX = 160;
 
   // The chart's plots, one per panel in page order (the one-run chart is a single panel); the legend of runs apart.
   function panelPlots() {
@@ -283,29 +288,20 @@
 
   // Summary and table rows arrive for every metric; only the visible metrics' rows are shown. Returns the data
   // table's pager: its label and whether Previous and Next can be used.
-  // Tables are written once the frame in hand has been painted: a metric toggle shows on the chart first.
-  function afterPaint(work) {
-    requestAnimationFrame(function () { setTimeout(work, 0); });
-  }
-
   function filterTables(summary, table, visible, summarySort, dataSort, page, summaryColumns) {
     visible = visible || [];
     var summaryRows = (summary || []).filter(function (row) { return visible.indexOf(row.metric) >= 0; });
-    afterPaint(function () {
-      renderTable("summary-table", "summary-sort", summaryColumns || [], sortRows(summaryRows, summarySort), summarySort);
-    });
+    renderTable("summary-table", "summary-sort", summaryColumns || [], sortRows(summaryRows, summarySort), summarySort);
     if (!table || !table.columns) {
-      afterPaint(function () {
-        var empty = document.getElementById("data-table");
-        if (empty) { empty.replaceChildren(); }
-      });
+      var empty = document.getElementById("data-table");
+      if (empty) { empty.replaceChildren(); }
       return ["", true, true];
     }
     var pages = pageCount(table.rows);
     var current = Math.min(Math.max(page || 0, 0), pages - 1);
     var sorted = sortRows(table.rows, dataSort);
     var shown = sorted.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
-    afterPaint(function () { renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort); });
+    renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort);
     var label = sorted.length ?
       "Rows " + (current * PAGE_SIZE + 1) + "\u2013" + (current * PAGE_SIZE + shown.length) + " of " + sorted.length :
       "No rows";
@@ -475,12 +471,11 @@
     var single = plots[0].layout.meta && plots[0].layout.meta.view !== "panel";
     var title = (document.querySelector("#" + CHART_ID + " .chart-title") || {}).textContent || "";
     var width = plots[0]._fullLayout.width;
-    var height = single ? plots[0]._fullLayout.height : 90 + 170 * plots.length;
     window.Plotly.downloadImage(single ? plots[0] : stackedFigure(plots, legendPlot(), title), {
       format: trigger === "export-svg" ? "svg" : "png",
       filename: "rewardbench-chart",
-      width: single ? width : width + 160,
-      height: height,
+      width: single ? width : width + LEGEND_COLUMN_PX,
+      height: single ? plots[0]._fullLayout.height : STACKED_TOP_PX + STACKED_PANEL_PX * plots.length,
       scale: trigger === "export-svg" ? 1 : 2,
     });
     return window.dash_clientside.no_update;
