@@ -494,12 +494,7 @@ class Chart:
     title: str
     panels: dict[str, dict]
     shown: tuple[str, ...] = (LINES_PANEL,)
-    legend: dict | None = None
-
-    @property
-    def height_px(self) -> int | None:
-        """Pixels the panels need; None lets the one-chart view fill its box."""
-        return None if self.legend is None else PANEL_FIGURE_HEIGHT_PX * max(len(self.shown), 1)
+    legend: dict | None = None  # None for the one-run chart
 
 
 def build_chart(

@@ -85,7 +85,7 @@ LEGEND_ROW_PX = 30
 
 def chart_box_style(state: ChartState) -> dict:
     # The one-run chart fills the box's height (style.css); panels are as tall as they need.
-    return {} if state.chart.height_px is None else {"height": "auto"}
+    return {} if state.chart.legend is None else {"height": "auto"}
 
 
 def create_chart(chart: Chart) -> list:

@@ -141,7 +141,6 @@ def test_the_main_chart_of_several_runs_is_a_figure_per_metric_beside_a_legend_o
                                 colours={"wide": "#111111", "evals": "#222222"}, hidden_runs=["evals"])  # fmt: skip
     assert list(chart.panels) == ["Overall", "Chat", "Chat Hard", "Safety", "Reasoning"]  # the headline score first
     assert chart.shown == ("Overall", "Chat")  # the others' boxes are hidden, their figures kept
-    assert chart.height_px == 2 * figures.PANEL_FIGURE_HEIGHT_PX
     for metric, figure in chart.panels.items():
         figure = go.Figure(figure)
         assert [a.text for a in figure.layout.annotations] == [f"<b>{metric}</b>"]
@@ -162,7 +161,7 @@ def test_the_main_chart_of_several_runs_is_a_figure_per_metric_beside_a_legend_o
 def test_one_run_is_one_figure_of_every_metric(frame):
     chart = figures.build_chart(frame, make_view(frame, ["seed-run"]), visible_metrics=ALL, x_range=(0, 600), title="t")
     (figure,) = chart.panels.values()
-    assert chart.legend is None and chart.height_px is None
+    assert chart.legend is None
     assert [trace.name for trace in lines(go.Figure(figure))] == ALL
 
 

@@ -83,8 +83,8 @@ def test_step_range_after_the_data_changes(current, old, new, expected):
 def test_chart_state_for_the_first_page_and_after_a_reload():
     first = chart_state(FRAME, ["lr-1e-6"])
     assert first.slider_bounds == (0, 100) and first.slider_value == [0, 100]
-    assert first.visible_metrics == ["Chat"] and first.chart.height_px is None
+    assert first.visible_metrics == ["Chat"] and first.chart.legend is None
     later = chart_state(FRAME, ["lr-1e-6", "lr-2e-6"], previous_visible=[], previous_options=["Chat"],
                         previous_range=[0, 100], previous_bounds=(0, 100))  # fmt: skip
     assert later.visible_metrics == ["Safety"]  # Chat stays hidden, Safety is new
-    assert later.chart.height_px > 0
+    assert later.chart.legend is not None  # two runs: panels
