@@ -79,7 +79,7 @@ def problem_items(result: LoadResult) -> list:
     return [*heading, html.Ul(items)]
 
 
-LEGEND_TOP_PX = 48
+LEGEND_TOP_PX = 72
 LEGEND_ROW_PX = 30
 
 
