@@ -162,10 +162,18 @@
       .map(function (trace) { return trace.meta.run; });
     var patches = (figures || []).map(function (figure) {
       var patch = new window.dash_clientside.Patch();
-      ((figure && figure.data) || []).forEach(function (trace, i) {
+      var data = (figure && figure.data) || [];
+      data.forEach(function (trace, i) {
         if (!trace.meta || trace.meta.run === undefined) { return; }
         patch.assign(["data", i, "visible"], hidden.indexOf(trace.meta.run) >= 0 ? "legendonly" : true);
       });
+      // The y axis fits the runs still in sight, over the steps shown (as zoom_updates does on the server).
+      var meta = figure && figure.layout && figure.layout.meta;
+      if (meta && meta.y_scale !== "full" && figure.layout.xaxis.range) {
+        var inSight = data.filter(function (trace) { return trace.meta && hidden.indexOf(trace.meta.run) < 0; });
+        var yRange = fitValueRange(inSight, meta.panels, figure.layout.xaxis.range);
+        if (yRange) { patch.assign(["layout", "yaxis", "range"], yRange); }
+      }
       return patch.build();
     });
     return [hidden, patches];

@@ -302,7 +302,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             plan = plan_zoom(source, slider, relayout, current, bounds, step_axis(frame, view, options_now))
             if plan is None:
                 raise PreventUpdate
-            updates = zoom_updates(frame, view, visible, plan.x_range, options_now)
+            updates = zoom_updates(frame, view, visible, plan.x_range, options_now, hidden_runs)
             slider_value = no_update if plan.slider_value is None else plan.slider_value
             return no_update, zoom_patches(updates, ctx.outputs_list[1]), no_update, slider_value, *[no_update] * 12
         view = make_view(frame, selected, pattern)

@@ -519,6 +519,7 @@ def build_chart(
     colours = colours or {}
     hidden = set(hidden_runs or ())
     shown = frame[frame["run"].isin(view.runs)]
+    fitted = _runs_in_sight(frame, view, hidden)
     lines = _Lines(shown, view.runs)
     scale = step_axis(frame, view, options)
     panels = {}
@@ -532,7 +533,7 @@ def build_chart(
         # whenever a zoom changes them, which doubled the cost of a panel's first zoom.
         layout["xaxis"].update(automargin=False, title={**layout["xaxis"]["title"], "standoff": 4})
         layout["yaxis"] = _y_axis(options, ticksuffix="%", nticks=5, automargin=False,
-                                  range=y_range(shown, [metric], x_range, options))  # fmt: skip
+                                  range=y_range(fitted, [metric], x_range, options))  # fmt: skip
         traces = _panel_traces(
             frame, lines, view, metric, colours, options, axes=None, scale=scale,
             visible=lambda run: "legendonly" if run in hidden else True,
@@ -564,15 +565,22 @@ def _legend_figure(runs, colours, hidden: set[str], options: ChartOptions) -> di
     return _figure(traces, layout)
 
 
+def _runs_in_sight(frame: pd.DataFrame, view: View, hidden_runs) -> pd.DataFrame:
+    """The points of the view's runs, less those hidden from the legend: the y axes fit what can be seen."""
+    return frame[frame["run"].isin([run for run in view.runs if run not in set(hidden_runs or ())])]
+
+
 def zoom_updates(
-    frame: pd.DataFrame, view: View, visible_metrics, x_range: StepRange, options: ChartOptions | None = None
-) -> dict[str, dict[tuple, object]]:
+    frame: pd.DataFrame, view: View, visible_metrics, x_range: StepRange, options: ChartOptions | None = None,
+    hidden_runs=(),
+) -> dict[str, dict[tuple, object]]:  # fmt: skip
     """The layout values a zoom to the steps ``x_range`` changes in each panel of the main chart (keyed as
-    Chart.panels), by location: the x axis range (in the chosen axis unit) and the y range fitting what is shown."""
+    Chart.panels), by location: the x axis range (in the chosen axis unit) and the y range fitting what is shown
+    (``hidden_runs`` were hidden from the legend)."""
     options = options or ChartOptions()
     scale = step_axis(frame, view, options)
     x_axis = {("layout", "xaxis", "range"): list(x_range if scale is None else scale.to_axis(x_range))}
-    shown = frame[frame["run"].isin(view.runs)]
+    shown = _runs_in_sight(frame, view, () if view.single_run else hidden_runs)
     panels = {LINES_PANEL: set(visible_metrics or ())} if view.single_run else {m: [m] for m in view.metrics}
     updates = {}
     for panel, metrics in panels.items():

@@ -102,9 +102,12 @@ def test_a_run_clicked_in_the_legend_is_hidden_in_every_panel_until_clicked_agai
     page = open_page(runs_url)
     pick_runs(page, "wide", "evals")
     wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
+    safety_y = f"() => {PANEL_PLOTS}.find(p => p.layout.meta.panels[0] === 'Safety')._fullLayout.yaxis.range[0]"
+    before = page.evaluate(safety_y)
     page.locator("#rewardbench-chart .run-legend .legend .traces", has_text="evals").click()
     wait_until(page, f"{PANEL_PLOTS}.every(p => !p._fullData.some(t => t.meta.run === 'evals' && t.visible === true))")
     assert all(runs == ["wide"] for runs in panels(page)["shown"].values())
+    page.wait_for_function(f"() => ({safety_y})() > {before}")  # evals' lower Safety no longer stretches the axis
 
     page.get_by_label("Exponential (TensorBoard)").check()  # a redraw from the server keeps it hidden
     wait_until(page, f"{PANEL_PLOTS}.every(p => p._fullData.some(t => t.meta.raw))")

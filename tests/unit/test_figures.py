@@ -13,6 +13,7 @@ from components.figures import METRIC_COLOURS, ChartOptions, panel_domains, zoom
 from components.loader import load_path, load_run
 from components.render import chart_state, slider_marks
 from components.view import View, make_view
+from components.zoom import fit_value_range
 from tests.support import SHIPPED_RUN
 
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
@@ -152,6 +153,13 @@ def test_the_main_chart_of_several_runs_is_a_figure_per_metric_beside_a_legend_o
         }
         # a run hidden from the legend stays hidden when the chart is drawn again
         assert {t.meta["run"]: t.visible for t in data} == {"wide": True, "evals": "legendonly"}
+    wide_only = make_view(many, ["wide"])
+    safety = go.Figure(chart.panels["Safety"]).layout.yaxis.range
+    assert list(safety) == fit_value_range(many[many["run"] == "wide"], ["Safety"], (0, 200))  # what is in sight
+    assert (
+        zoom_updates(many, view, view.metrics, (0, 200), hidden_runs=["evals"])["Chat"][("layout", "yaxis", "range")]
+        == zoom_updates(many, wide_only, ["Chat"], (0, 200))[figures.LINES_PANEL][("layout", "yaxis", "range")]
+    )
     legend = go.Figure(chart.legend)
     assert [(t.name, t.visible) for t in legend.data] == [("evals", "legendonly"), ("wide", True)]
     stars = [t for t in go.Figure(chart.panels["Overall"]).data if t.meta.get("best")]
