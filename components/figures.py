@@ -519,7 +519,7 @@ def build_chart(
     colours = colours or {}
     hidden = set(hidden_runs or ())
     shown = frame[frame["run"].isin(view.runs)]
-    fitted = _runs_in_sight(frame, view, hidden)
+    fitted = _runs_in_sight(shown, hidden)
     lines = _Lines(shown, view.runs)
     scale = step_axis(frame, view, options)
     panels = {}
@@ -565,9 +565,9 @@ def _legend_figure(runs, colours, hidden: set[str], options: ChartOptions) -> di
     return _figure(traces, layout)
 
 
-def _runs_in_sight(frame: pd.DataFrame, view: View, hidden_runs) -> pd.DataFrame:
-    """The points of the view's runs, less those hidden from the legend: the y axes fit what can be seen."""
-    return frame[frame["run"].isin([run for run in view.runs if run not in set(hidden_runs or ())])]
+def _runs_in_sight(shown: pd.DataFrame, hidden_runs) -> pd.DataFrame:
+    """The points of the shown runs, less those hidden from the legend: the y axes fit what can be seen."""
+    return shown[~shown["run"].isin(list(hidden_runs))] if hidden_runs else shown
 
 
 def zoom_updates(
@@ -580,7 +580,7 @@ def zoom_updates(
     options = options or ChartOptions()
     scale = step_axis(frame, view, options)
     x_axis = {("layout", "xaxis", "range"): list(x_range if scale is None else scale.to_axis(x_range))}
-    shown = _runs_in_sight(frame, view, () if view.single_run else hidden_runs)
+    shown = _runs_in_sight(frame[frame["run"].isin(view.runs)], () if view.single_run else hidden_runs)
     panels = {LINES_PANEL: set(visible_metrics or ())} if view.single_run else {m: [m] for m in view.metrics}
     updates = {}
     for panel, metrics in panels.items():

@@ -6,8 +6,8 @@ current browsers. Three changes, all made in Dash's documented hook for the page
   gives way to regenerator-runtime alone, the one global that Dash's components still call.
 - Plotly comes as its cartesian bundle (every trace type the dashboard draws, a third of the full bundle), fetched
   at once and run only after the page has asked the server for its layout, so the two overlap. assets/dashboard.js
-  starts it (see startPlotly there).
-- dcc.Graph takes window.Plotly when it is there; were the layout to win the race, it loads the same bundle.
+  starts it (see startPlotly there). dcc.Graph takes window.Plotly when it is there; were the layout to win the
+  race, it loads the same bundle.
 - The lazily loaded parts of the components on the first page are fetched with the page, not one after another
   once React has mounted them.
 """
