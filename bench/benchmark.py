@@ -6,9 +6,10 @@ For each size it generates runs (seeded), serves them with gunicorn on loopback 
 Chromium: time from navigation start until the Overall line is drawn and painted, bytes and requests of a fresh
 load, JS heap; then toggling a metric, changing the step range and showing a hover label. On the server: start-up
 to ready, the loader against pandas.read_csv(engine="pyarrow") on the same files, a cached re-read, worker peak
-RSS, the live-reload poll with nothing changed, and chart callback latency with 20 concurrent clients. Beside the
-dashboard it times the first chart of bench/floor_app.py, a page with nothing but the same chart: what Dash and
-Plotly alone cost. It prints one table (medians, with min and max) and writes it as JSON and Markdown.
+RSS, the live-reload poll with nothing changed (its size, gunicorn's own time for it from the access log, and the
+round trip), and chart callback latency with 20 concurrent clients. Beside the dashboard it times the first chart
+of bench/floor_app.py, a page with nothing but the same chart: what Dash and Plotly alone cost. It prints one
+table (medians, with min and max) and writes it as JSON and Markdown.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from tests.support import (  # noqa: E402
     pattern_keys,
 )
 
+# Requests the benchmark sends itself carry this header, so the access log tells them apart.
+PROBE_HEADER = "x-bench-probe"
 # The chart's plots on screen: one, or one per metric panel (not those of the panels hidden).
 PLOTS = "[...document.querySelectorAll('#rewardbench-chart .panel-box:not([hidden]) .js-plotly-plot')]"
 PLOT = f"{PLOTS}[0]"
@@ -111,8 +114,10 @@ def start_server(data: Path, log: Path, app: str = "app:server") -> tuple[subpro
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
+    # Each access-log line names the probe that sent the request and gunicorn's own time for it, in microseconds.
+    access_format = ["--access-logformat", f"%({{{PROBE_HEADER}}}i)s %(D)s"]
     process = subprocess.Popen(
-        gunicorn_command(port, workers=2, app=app),
+        gunicorn_command(port, workers=2, app=app) + access_format,
         cwd=Path(__file__).resolve().parents[1],
         env={**os.environ, "REWARDBENCH_DATA": str(data), "REWARDBENCH_LOG_LEVEL": "WARNING"},
         stdout=log.open("wb"),
@@ -249,7 +254,19 @@ def loader_figures(data: Path, repeats: int = 5) -> dict:
     }
 
 
-def server_figures(url: str) -> dict:
+def server_times_ms(log: Path, probe: str, count: int) -> list[float]:
+    """gunicorn's time for each of the ``count`` requests the probe sent, from its access log."""
+    deadline = time.perf_counter() + 10
+    while True:
+        lines = log.read_text(errors="replace").splitlines()
+        times = [int(line.split()[1]) / 1000 for line in lines if line.startswith(f"{probe} ")]
+        # A worker writes the line just after sending the response.
+        if len(times) >= count or time.perf_counter() > deadline:
+            return times
+        time.sleep(0.05)
+
+
+def server_figures(url: str, log: Path) -> dict:
     with urllib.request.urlopen(f"{url}/_dash-dependencies") as response:
         dependencies = json.load(response)
     with urllib.request.urlopen(f"{url}/_dash-layout") as response:
@@ -261,7 +278,7 @@ def server_figures(url: str) -> dict:
     poll_times, poll_bytes = [], []
     for _ in range(20):
         request = urllib.request.Request(f"{url}/_dash-update-component", json.dumps(poll).encode(),
-                                         {"Content-Type": "application/json"})  # fmt: skip
+                                         {"Content-Type": "application/json", PROBE_HEADER: "poll"})  # fmt: skip
         started = time.perf_counter()
         with urllib.request.urlopen(request) as response:
             body = response.read()
@@ -286,7 +303,8 @@ def server_figures(url: str) -> dict:
         latencies = sorted(pool.map(one, range(100)))
     return {
         "poll_unchanged_bytes": spread(poll_bytes),
-        "poll_unchanged_ms": spread(poll_times),
+        "poll_unchanged_server_ms": spread(server_times_ms(log, "poll", len(poll_times))),
+        "poll_unchanged_round_trip_ms": spread(poll_times),
         "callback_p50_ms": round(statistics.median(latencies), 1),
         "callback_p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 1),
     }
@@ -338,7 +356,7 @@ def main() -> None:
             try:
                 figures["startup_s"] = round(startup, 2)
                 figures.update(browser_figures(browser, url, args.loads))
-                figures.update(server_figures(url))
+                figures.update(server_figures(url, Path(scratch) / f"{size}.log"))
                 figures["worker_peak_rss_mb"] = peak_rss_mb(process.pid)
             finally:
                 os.killpg(process.pid, 15)

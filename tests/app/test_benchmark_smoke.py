@@ -22,6 +22,7 @@ def test_the_benchmark_runs_at_the_small_size(tmp_path):
         "transferred_mb",
         "step_range_ms",
         "hover_ms",
+        "poll_unchanged_server_ms",
         "worker_peak_rss_mb",
     ):
         assert measure in small
