@@ -7,8 +7,10 @@ underneath), a star at each run's best checkpoint, a fixed 0-100 y axis, and a d
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +31,13 @@ METRIC_COLOURS = {
     "Overall": "#d62728",
 }
 FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+# The parts of a template that apply to these charts (not maps, polar or 3D scenes); its axis defaults apply to
+# every axis, its annotation and shape defaults to every annotation and shape.
+_TEMPLATE_KEYS = (
+    "autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor", "title",
+)  # fmt: skip
+_AXIS_KEY = re.compile(r"([xy])axis\d*$")
+_ITEM_DEFAULTS = {"annotations": "annotationdefaults", "shapes": "shapedefaults"}
 PANEL_GAP = 0.05
 PANEL_HEIGHT_PX = 170
 # A panel of the main chart is a figure of its own, with its own step axis.
@@ -56,6 +65,9 @@ THEMES = {
     "light": Theme("plotly_white", "#1f2937", "#e5e7eb", "#9ca3af", "#ffffff"),
     "dark": Theme("plotly_dark", "#e5e7eb", "#374151", "#6b7280", "#111827"),
 }
+
+
+_TEMPLATE_LAYOUTS = {theme.template: pio.templates[theme.template].layout.to_plotly_json() for theme in THEMES.values()}
 
 
 @dataclass(frozen=True)
@@ -140,8 +152,6 @@ def _base_layout(title: str, x_range: StepRange, view_kind: str, panels: list[st
     axis_range = x_range if scale is None else scale.to_axis(x_range)
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
-        # Given as the template itself: without validation plotly would not expand a template's name.
-        "template": pio.templates[theme.template],
         "paper_bgcolor": theme.background,
         "plot_bgcolor": theme.background,
         "font": {"family": FONT_FAMILY, "size": 13, "color": theme.text},
@@ -263,11 +273,38 @@ def _scatter(**properties) -> dict:
     return {"type": "scatter", **properties}
 
 
-def _figure(traces: list, layout: dict) -> dict:
+def _figure(traces: list, layout: dict, theme: Theme) -> dict:
     # Plain dicts, not plotly objects: plotly copies and checks every value of a figure object when it is made and
     # again when it is sent, which took most of a second for twenty runs. The traces are made here from checked
     # data, and the unit tests read the figures back through plotly.
-    return {"data": traces, "layout": layout}
+    return {"data": traces, "layout": _with_template(layout, theme)}
+
+
+def _with_template(layout: dict, theme: Theme) -> dict:
+    """``layout`` with the theme's template written in wherever it sets no value itself, and no template.
+
+    The look is the template's, but a figure carrying a template is recalculated whole on every update: dcc.Graph
+    deep-copies the layout it is given, and Plotly takes the copied template for a new one (a zoom of twenty runs
+    spent a fifth of its time recalculating lines whose points had not changed)."""
+    defaults = _TEMPLATE_LAYOUTS[theme.template]
+    merged = {key: copy.deepcopy(defaults[key]) for key in _TEMPLATE_KEYS if key in defaults}
+    for key, value in layout.items():
+        axis = _AXIS_KEY.match(key)
+        base = defaults.get(f"{axis.group(1)}axis") if axis else merged.get(key)
+        if key in _ITEM_DEFAULTS:
+            item_defaults = defaults.get(_ITEM_DEFAULTS[key], {})
+            merged[key] = [_merge(item_defaults, item) for item in value]
+        else:
+            merged[key] = _merge(base, value) if isinstance(base, dict) and isinstance(value, dict) else value
+    return merged
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        below = merged.get(key)
+        merged[key] = _merge(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def _marker(colour: str, size: int, symbol: str, options: ChartOptions) -> dict:
@@ -317,7 +354,6 @@ def empty_figure(title: str, message: str, options: ChartOptions | None = None) 
     theme = (options or ChartOptions()).palette
     layout = {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
-        "template": pio.templates[theme.template],
         "paper_bgcolor": theme.background,
         "plot_bgcolor": theme.background,
         "font": {"family": FONT_FAMILY, "size": 13, "color": theme.text},
@@ -328,7 +364,7 @@ def empty_figure(title: str, message: str, options: ChartOptions | None = None) 
             {"text": plotly_text(message), "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}
         ],
     }
-    return _figure([], layout)
+    return _figure([], layout, theme)
 
 
 def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions) -> dict:
@@ -382,7 +418,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
                 }
             )
     layout["annotations"] = annotations
-    figure = _figure(traces, layout)
+    figure = _figure(traces, layout, options.palette)
     return figure
 
 
@@ -483,7 +519,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
     traces += [_legend_trace(run, colours.get(run, RUN_PALETTE[0])) for run in view.runs]
     layout["annotations"] = annotations
     layout["margin"] = {"l": 64, "r": 24, "t": 72, "b": 56}
-    return _figure(traces, layout)
+    return _figure(traces, layout, options.palette)
 
 
 @dataclass(frozen=True)
@@ -538,7 +574,7 @@ def build_chart(
             frame, lines, view, metric, colours, options, axes=None, scale=scale,
             visible=lambda run: "legendonly" if run in hidden else True,
         )  # fmt: skip
-        panels[metric] = _figure(traces, layout)
+        panels[metric] = _figure(traces, layout, options.palette)
     visible = set(visible_metrics or ())
     legend = _legend_figure(view.runs, colours, hidden, options)
     return Chart(title=title, panels=panels, shown=tuple(m for m in panels if m in visible), legend=legend)
@@ -551,7 +587,6 @@ def _legend_figure(runs, colours, hidden: set[str], options: ChartOptions) -> di
         _legend_trace(run, colours.get(run, RUN_PALETTE[0]), "legendonly" if run in hidden else True) for run in runs
     ]
     layout = {
-        "template": pio.templates[theme.template],
         "paper_bgcolor": theme.background,
         "plot_bgcolor": theme.background,
         "font": {"family": FONT_FAMILY, "size": 13, "color": theme.text},
@@ -562,7 +597,7 @@ def _legend_figure(runs, colours, hidden: set[str], options: ChartOptions) -> di
         "uirevision": "rewardbench-chart",
         "meta": {"view": "legend", "runs": list(runs)},
     }
-    return _figure(traces, layout)
+    return _figure(traces, layout, theme)
 
 
 def _runs_in_sight(shown: pd.DataFrame, hidden_runs) -> pd.DataFrame:

@@ -272,11 +272,27 @@ def test_full_scale_fixes_the_y_axis_at_0_to_100(frame, many):
     assert ("layout", "yaxis", "range") not in full[figures.LINES_PANEL]
 
 
-def test_the_dark_theme_uses_plotly_dark(frame):
-    assert (
-        make(frame, theme="dark").layout.template.layout.paper_bgcolor
-        != make(frame).layout.template.layout.paper_bgcolor
-    )
+def test_figures_are_drawn_in_their_theme_without_carrying_a_template(frame, many):
+    # dcc.Graph deep-copies a figure's layout on every update, and Plotly recalculates every line of a figure whose
+    # template is a copy: the template's values are written into the layout instead.
+    view = make_view(many, ["wide", "evals"])
+    for theme, template in (("light", "plotly_white"), ("dark", "plotly_dark")):
+        options = ChartOptions(theme=theme)
+        chart = figures.build_chart(many, view, visible_metrics=ALL, x_range=(0, 200), title="t", options=options)
+        one_run = figures.build_figure(frame, make_view(frame, ["seed-run"]), visible_metrics=ALL,
+                                       x_range=(0, 600), title="t", options=options)  # fmt: skip
+        empty = figures.empty_figure("t", "No runs", options)
+        defaults = go.layout.Template(figures.pio.templates[template]).layout
+        for figure in [*chart.panels.values(), chart.legend, one_run, empty]:
+            layout = figure["layout"]
+            assert "template" not in layout
+            assert layout["hoverlabel"] == {"align": "left"} and layout["colorway"] == list(defaults.colorway)
+        panel_y = chart.panels["Overall"]["layout"]["yaxis"]
+        assert panel_y["automargin"] is False and panel_y["ticks"] == defaults.yaxis.ticks  # its own, then the theme's
+        assert one_run["layout"]["yaxis"]["title"]["standoff"] == defaults.yaxis.title.standoff
+    light = figures.empty_figure("t", "No runs")["layout"]
+    dark = figures.empty_figure("t", "No runs", ChartOptions(theme="dark"))["layout"]
+    assert light["paper_bgcolor"] != dark["paper_bgcolor"] and light["font"]["color"] != dark["font"]["color"]
 
 
 def test_the_x_axis_can_show_a_column_the_runs_carry(many):
