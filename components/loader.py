@@ -47,6 +47,7 @@ JSON_SUFFIXES = {".json"}
 SUPPORTED_SUFFIXES = TABLE_SUFFIXES | JSON_LINES_SUFFIXES | JSON_SUFFIXES
 
 _STEP_NAMES = {"step", "steps", "globalstep", "trainingstep"}
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 _MISSING = {"", "nan", "na", "n/a", "null", "none", "-"}
 # Keys that result files and training logs carry besides scores; they are not metrics and not worth a note.
 _NOT_METRICS = {
@@ -360,7 +361,8 @@ def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
             owner.setdefault(run, index)
         if clashing:
             notes.extend(
-                f"run name '{run}' comes from more than one file; renamed '{run} ({index + 1})'" for run in clashing
+                f"run name {_quoted(run)} comes from more than one file; renamed {_quoted(f'{run} ({index + 1})')}"
+                for run in clashing
             )
             runs = pd.Categorical(part["run"])
             renamed = [f"{run} ({index + 1})" if run in clashing else run for run in runs.categories]
@@ -440,7 +442,8 @@ def _parse_table(where: str, name: str, text: str, suffix: str, notes: list[str]
     table.columns = [str(column).strip() for column in table.columns]
     if len(table.columns) == 1 and re.search(r"[;|]", table.columns[0]):
         raise DataError(
-            f"{where} line {first + 1}: columns must be separated by commas (or tabs); found '{table.columns[0]}'"
+            f"{where} line {first + 1}: columns must be separated by commas (or tabs); "
+            f"found {_quoted(table.columns[0])}"
         )
     data_lines = lines[first + 1 : first + 1 + len(table)]
     row_lines = np.arange(len(table)) + first + 2
@@ -503,11 +506,11 @@ def _wide_table(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarra
         metric = canonical_metric(column) or axis_column(column)
         if metric is None:
             if squash(column) not in _NOT_METRICS:
-                notes.append(f"{where} line 1: column '{column}' is not a RewardBench metric; ignored")
+                notes.append(f"{where} line 1: column {_quoted(column)} is not a RewardBench metric; ignored")
             continue
         clash = next((c for c, m in metric_columns.items() if m == metric), None)
         if clash is not None:
-            raise DataError(f"{where} line 1: columns '{clash}' and '{column}' both name {metric}")
+            raise DataError(f"{where} line 1: columns {_quoted(clash)} and {_quoted(column)} both name {metric}")
         metric_columns[column] = metric
     if not any(not metric.startswith(AXIS_PREFIX) for metric in metric_columns.values()):
         raise DataError(f"{where} line 1: no RewardBench metric columns (such as Chat, Chat Hard, Safety, Overall)")
@@ -530,7 +533,7 @@ def _long_tables(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarr
     metrics = raw_metrics.map(canonical_metric)
     unknown = sorted(set(raw_metrics[metrics.isna()]) - {""})
     if unknown:
-        shown = ", ".join(f"'{m}'" for m in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        shown = ", ".join(_quoted(m) for m in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         notes.append(f"{where}: metric(s) {shown} are not RewardBench metrics; ignored")
     runs = table[columns["run"]].str.strip() if "run" in columns else pd.Series(name, index=table.index)
     runs = runs.where(runs != "", name)
@@ -554,6 +557,12 @@ def _long_tables(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarr
     return tables
 
 
+def _quoted(text) -> str:
+    """``text`` in quotes on one line, for a message: a quoted CSV field can hold line breaks or tabs."""
+    shown = _CONTROL_CHARACTER.sub(lambda found: repr(found.group())[1:-1], str(text))
+    return f"'{shown[:60]}…'" if len(shown) > 60 else f"'{shown}'"
+
+
 def _first_row(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
@@ -566,11 +575,12 @@ def _parse_numbers(where: str, cells: pd.Series, column: str, row_lines: np.ndar
     bad = numbers.isna().to_numpy() & ~missing
     if bad.any():
         row = _first_row(bad)
-        raise DataError(f"{where} line {row_lines[row]}: column {column}: '{text.iloc[row]}' is not a number")
+        raise DataError(f"{where} line {row_lines[row]}: column {column}: {_quoted(text.iloc[row])} is not a number")
     infinite = np.isinf(numbers.to_numpy(dtype=float))
     if infinite.any():
         row = _first_row(infinite)
-        raise DataError(f"{where} line {row_lines[row]}: column {column}: '{text.iloc[row]}' is not a finite number")
+        shown = _quoted(text.iloc[row])
+        raise DataError(f"{where} line {row_lines[row]}: column {column}: {shown} is not a finite number")
     return numbers.astype(float)
 
 
@@ -592,7 +602,7 @@ def _parse_steps(where: str, cells: pd.Series, column: str, row_lines: np.ndarra
     if invalid.any():
         row = _first_row(invalid)
         problem = _step_problem(float(steps.iloc[row]))
-        raise DataError(f"{where} line {row_lines[row]}: column {column}: '{cells.iloc[row].strip()}' {problem}")
+        raise DataError(f"{where} line {row_lines[row]}: column {column}: {_quoted(cells.iloc[row].strip())} {problem}")
     return steps.astype("int64")
 
 

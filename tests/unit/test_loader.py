@@ -106,6 +106,8 @@ def test_blank_lines_do_not_shift_reported_line_numbers(tmp_path):
         ("step,Helpfulness\n0,80\n", r"line 1: no RewardBench metric columns"),
         ("step,Chat,Safety\n0,80,70\n25,81\n50,82,72\n", r"line 3: 2 fields where the header has 3"),
         ("step;Chat;Safety\n0;80;70\n", r"line 1: columns must be separated by commas"),
+        # a quoted cell holding a line break is shown on the message's one line
+        ('step,Chat\n0,80\n25,"8\n1"\n', r"line 3: column Chat: '8\\n1' is not a number$"),
     ],
 )
 def test_bad_files_are_reported_with_file_line_and_problem(tmp_path, content, message):
