@@ -12,7 +12,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx
 from dash.exceptions import PreventUpdate
 
 from components import ids
-from components.analysis import SMOOTHING_MODES, visible_table
+from components.analysis import SMOOTHING_MODES, summary_rows, visible_table
 from components.config import Settings
 from components.figures import THEMES, ChartOptions, step_axis, zoom_updates
 from components.layout import (
@@ -387,7 +387,11 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         frame = current_frame(provider, uploads)
         view = make_view(frame, selected, pattern)
         step_range = slider_range(slider, view.bounds or (0, 0))
-        summary, bests = insights(frame, view, step_range, best_metric)
+        if set(ctx.triggered_prop_ids) == {f"{ids.STEP_SLIDER}.value"}:
+            # The best checkpoints are over every step: a zoom leaves them (and the browser's panel) as they are.
+            summary, bests = summary_rows(frame, view.runs, view.metrics, step_range), no_update
+        else:
+            summary, bests = insights(frame, view, step_range, best_metric)
         if "table" not in (table_view or ()):  # the plotted numbers are only sent while the table is shown
             return summary, None, bests
         table = visible_table(frame, view.runs, exported_metrics(frame, view, section), step_range)

@@ -144,6 +144,23 @@ def test_a_zoom_with_no_section_open_leaves_the_subsets_alone():
     assert response.get_json()["response"][ids.SUBSET_BOX]["hidden"] is False  # an open section follows the zoom
 
 
+def test_a_zoom_updates_the_summary_and_leaves_the_best_checkpoints_over_every_step_alone():
+    runs = Dashboard(Settings(data_path=FIXTURE_RUNS))
+    values = {
+        **page_values(layout_of(runs.client)),
+        f"{ids.RUN_PICKER}.value": ["rm-checkpoints"],
+        f"{ids.BEST_METRIC}.value": "Overall",
+        f"{ids.STEP_SLIDER}.value": [100, 200],
+    }
+    insights = f"..{ids.SUMMARY_ROWS}.data..."
+    zoomed = runs.call(insights, f"{ids.STEP_SLIDER}.value", **values).get_json()["response"]
+    assert ids.BEST_ROWS not in zoomed
+    assert {row["last"] for row in zoomed[ids.SUMMARY_ROWS]["data"]} != {None}
+    assert all(row["peak_step"] <= 200 for row in zoomed[ids.SUMMARY_ROWS]["data"])
+    picked = runs.call(insights, f"{ids.BEST_METRIC}.value", **values).get_json()["response"]
+    assert [best["run"] for best in picked[ids.BEST_ROWS]["data"]["runs"]] == ["rm-checkpoints"]
+
+
 def test_relayout_without_a_step_change_sends_nothing(dashboard):
     response = chart_call(dashboard, f"{ids.ZOOM_EVENT}.data", **{f"{ids.ZOOM_EVENT}.data": {"autosize": True}})
     assert response.status_code == 204
