@@ -76,7 +76,7 @@ def test_page_and_health(dashboard):
     assert dashboard.client.get("/health").status_code == 200
 
 
-def test_the_page_loads_the_cartesian_plotly_bundle_and_no_polyfill(dashboard):
+def test_the_page_loads_the_basic_plotly_bundle_and_no_polyfill(dashboard):
     page = dashboard.client.get("/").get_data(as_text=True)
     assert f'href="/assets/{PLOTLY_ASSET}"' in page
     assert f'src="/assets/{REGENERATOR_ASSET}"' in page

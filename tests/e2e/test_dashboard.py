@@ -64,7 +64,7 @@ def test_a_new_page_fetches_the_small_plotly_bundle_once_and_nothing_it_does_not
     page.wait_for_function("() => document.querySelectorAll('#rewardbench-chart .scatterlayer .trace').length > 0")
     page.wait_for_load_state("networkidle")
     context.close()
-    assert len([url for url in fetched if "plotly-cartesian" in url]) == 1
+    assert len([url for url in fetched if "plotly-basic" in url]) == 1
     assert not [url for url in fetched if "plotly.min.js" in url or "polyfill" in url or "dash_table/async" in url]
     assert not [url for url in fetched if "_dash-update-component" in url]  # the first page needs no callback
 
