@@ -56,7 +56,9 @@ def slider_marks(steps: list[int], max_labels: int = 7) -> dict[int, str]:
         step: str(step) for step in range(steps[0] - steps[0] % int(label_every), steps[-1] + 1, int(label_every))
     }
     marks = {step: "" for step in steps} if len(steps) <= MAX_SLIDER_MARKS else {}
-    marks.update({step: label for step, label in labelled.items() if steps[0] <= step <= steps[-1]})
+    # A round label closer to an end's label than half the spacing would be printed over it (12000 beside 12475).
+    clear = label_every / 2
+    marks.update({step: label for step, label in labelled.items() if steps[0] + clear <= step <= steps[-1] - clear})
     marks[steps[0]] = str(steps[0])
     marks[steps[-1]] = str(steps[-1])
     return dict(sorted(marks.items()))

@@ -235,6 +235,8 @@ def test_slider_marks_every_checkpoint_and_labels_round_steps_only():
     assert [s for s, label in slider_marks([0, 1, 2, 3]).items() if label] == [0, 1, 2, 3]
     many_steps = slider_marks(list(range(0, 20001, 10)))
     assert len(many_steps) <= 12 and many_steps[0] == "0" and many_steps[20000] == "20000"
+    uneven_end = slider_marks(list(range(0, 12476, 25)))  # no round label crowding the last step's
+    assert [s for s, label in uneven_end.items() if label] == [0, 2000, 4000, 6000, 8000, 10000, 12475]
 
 
 def test_the_best_checkpoint_is_starred_and_annotated(frame):
