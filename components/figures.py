@@ -284,8 +284,8 @@ def _with_template(layout: dict, theme: Theme) -> dict:
     """``layout`` with the theme's template written in wherever it sets no value itself, and no template.
 
     The look is the template's, but a figure carrying a template is recalculated whole on every update: dcc.Graph
-    deep-copies the layout it is given, and Plotly takes the copied template for a new one (a zoom of twenty runs
-    spent a fifth of its time recalculating lines whose points had not changed)."""
+    deep-copies the layout it is given, and Plotly takes the copied template for a new one (each zoom recalculated
+    the points of every line, though none had changed)."""
     defaults = _TEMPLATE_LAYOUTS[theme.template]
     merged = {key: copy.deepcopy(defaults[key]) for key in _TEMPLATE_KEYS if key in defaults}
     for key, value in layout.items():
