@@ -13,11 +13,9 @@ directory never stops at a bad file: the file is listed in LoadResult.problems a
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from components.datawatch import DATA_DEPTH, fingerprint, scan
 from components.metrics import (
     AXIS_PREFIX,
     SUBSET_PARENT,
@@ -191,7 +190,7 @@ def load_path(path: str | Path, convention: str = LEADERBOARD, cache: ParseCache
         return LoadResult(frame=frame, notes=tuple(notes))
     # The whole directory's result is cached too: an unchanged directory costs one listing, not a concat.
     load = lambda: _load_directory(path, convention, cache)  # noqa: E731
-    return cache.get("directory", path, _tree_signature(path, depth=3), load, convention)
+    return cache.get("directory", path, _tree_signature(path, depth=DATA_DEPTH), load, convention)
 
 
 def _load_directory(path: Path, convention: str, cache: ParseCache) -> LoadResult:
@@ -223,16 +222,7 @@ def data_signature(path: str | Path) -> str:
 
     It changes when a file is added, removed or written, and costs a directory listing, not a read.
     """
-    path = Path(path)
-    digest = hashlib.sha1()
-    try:
-        if path.is_file():
-            digest.update(repr(_file_signature(path)).encode())
-        else:
-            digest.update(repr(_tree_signature(path, depth=3)).encode())
-    except OSError as error:
-        digest.update(f"unreadable {error.errno}".encode())
-    return digest.hexdigest()[:16]
+    return fingerprint(path, SUPPORTED_SUFFIXES)
 
 
 class ParseCache:
@@ -288,19 +278,7 @@ def _file_signature(path: Path) -> tuple[int, int]:
 
 
 def _tree_signature(directory: str | Path, depth: int = 2) -> tuple:
-    # Run on every live-reload poll: plain strings and os calls, no Path objects, for a thousand result files.
-    entries = []
-    with os.scandir(directory) as listing:
-        for entry in listing:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                if depth > 1:
-                    entries.append((entry.name, _tree_signature(entry.path, depth - 1)))
-            elif entry.name[entry.name.rfind(".") :].lower() in SUPPORTED_SUFFIXES:
-                stat = entry.stat()
-                entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(sorted(entries, key=lambda item: item[0]))
+    return scan(str(directory), SUPPORTED_SUFFIXES, depth).entries()
 
 
 def _step_from_name(name: str) -> int | None:

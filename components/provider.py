@@ -1,6 +1,7 @@
 """The data provider: the one place that knows where runs come from (the data path and the user's uploads).
 
-It keeps a parse cache, which only saves work: every gunicorn worker gives the same answers.
+It keeps a parse cache and a watch on the data files, which only save work: every gunicorn worker gives the same
+answers.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import logging
 import pandas as pd
 
 from components.config import Settings
+from components.datawatch import DataWatch
 from components.loader import (
+    SUPPORTED_SUFFIXES,
     TIDY_DTYPES,
     LoadResult,
     ParseCache,
     concat_runs,
-    data_signature,
     empty_frame,
     load_path,
 )
@@ -28,9 +30,11 @@ class DataProvider:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._cache = ParseCache()
+        self._watch = DataWatch(settings.data_path, SUPPORTED_SUFFIXES)
 
     def signature(self) -> str:
-        return data_signature(self.settings.data_path)
+        """The version of the data now (see components/datawatch.py): it changes when a data file does."""
+        return self._watch.version()
 
     def load(self) -> LoadResult:
         """Every run under the data path now (from the cache when files are unchanged)."""

@@ -1,0 +1,150 @@
+"""The data path's version for the live-reload poll: a fingerprint of its data files, cheap to keep up to date.
+
+A full scan looks at the size and modification time of every data file (a thousand result files: 5-10 ms, most
+of it the stat calls). Between full scans a directory whose own modification time has not changed keeps what it
+held, and of its files only some are looked at again: tables and JSON Lines logs, which training appends to, and
+result files (JSON documents, written whole once per checkpoint) written in the last RECENT_SECONDS. Adding,
+removing or renaming a file changes its directory's time (and a directory changed recently is listed again), and
+a result file still being written is recent. A result file rewritten in place long after it was made (an old
+checkpoint evaluated again) is seen by the next full scan, at most FULL_SCAN_SECONDS later. Every worker scans
+fully in the same clock window, so they agree on the version but for a moment; a browser that hears two versions
+in that moment only redraws the same data once more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+RECENT_SECONDS = 120
+WRITTEN_WHOLE = (".json",)
+FULL_SCAN_SECONDS = 60
+# Runs, a run's checkpoint directories, their result files: as deep as the loader reads.
+DATA_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a directory held when it was looked at: its own modification time, its data files' sizes and
+    modification times, and its subdirectories."""
+
+    mtime_ns: int
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    dirs: dict[str, Scan] = field(default_factory=dict)
+
+    def entries(self) -> tuple:
+        """Files as (name, size, time) and subdirectories as (name, their entries), by name."""
+        listed = [(name, *stat) for name, stat in self.files.items()]
+        listed += [(name, sub.entries()) for name, sub in self.dirs.items()]
+        return tuple(sorted(listed, key=lambda item: item[0]))
+
+
+def scan(
+    directory: str, suffixes: Collection[str], depth: int, previous: Scan | None = None, recent_ns: int = 0
+) -> Scan:
+    """The data files (names ending in one of ``suffixes``) in ``directory`` and ``depth`` - 1 levels below.
+    Subdirectories that ``previous`` holds are refreshed (see refresh) rather than scanned."""
+    # The directory's time is read before its listing: a file added meanwhile shows as a change next time.
+    mtime_ns = os.stat(directory).st_mtime_ns
+    files, dirs = {}, {}
+    with os.scandir(directory) as listing:
+        for entry in listing:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                if depth > 1:
+                    known = previous.dirs.get(entry.name) if previous else None
+                    dirs[entry.name] = (
+                        scan(entry.path, suffixes, depth - 1)
+                        if known is None
+                        else refresh(known, entry.path, suffixes, depth - 1, recent_ns)
+                    )
+            elif entry.name[entry.name.rfind(".") :].lower() in suffixes:
+                stat = entry.stat()
+                files[entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return Scan(mtime_ns, files, dirs)
+
+
+def refresh(previous: Scan, directory: str, suffixes: Collection[str], depth: int, recent_ns: int) -> Scan:
+    """``previous`` brought up to date: a directory whose time changed is listed again, and files that may have
+    grown since (logs, and result files last modified at or after ``recent_ns``) are looked at again; the rest is
+    kept as it was."""
+    # A recently changed directory is listed again even when its time is the same: file times are kept in clock
+    # ticks of a few milliseconds, and a second change within the same tick would not move it.
+    if previous.mtime_ns >= recent_ns or os.stat(directory).st_mtime_ns != previous.mtime_ns:
+        return scan(directory, suffixes, depth, previous, recent_ns)
+    files = {}
+    for name, (size, mtime_ns) in previous.files.items():
+        if mtime_ns >= recent_ns or not name.lower().endswith(WRITTEN_WHOLE):
+            stat = os.stat(os.path.join(directory, name))
+            files[name] = (stat.st_size, stat.st_mtime_ns)
+        else:
+            files[name] = (size, mtime_ns)
+    dirs = {
+        name: refresh(sub, os.path.join(directory, name), suffixes, depth - 1, recent_ns)
+        for name, sub in previous.dirs.items()
+    }
+    return Scan(previous.mtime_ns, files, dirs)
+
+
+def fingerprint(path: str | Path, suffixes: Collection[str]) -> str:
+    """A short fingerprint of every data file under ``path`` (names, sizes, modification times), from a full scan."""
+    path = Path(path)
+    try:
+        if path.is_file():
+            stat = path.stat()
+            return _digest((stat.st_size, stat.st_mtime_ns))
+        return _digest(scan(str(path), suffixes, DATA_DEPTH).entries())
+    except OSError as error:
+        return _digest(f"unreadable {error.errno}")
+
+
+def _digest(value) -> str:
+    return hashlib.sha1(repr(value).encode()).hexdigest()[:16]
+
+
+class _Seen(NamedTuple):
+    scan: Scan
+    window: int
+    version: str
+
+
+class DataWatch:
+    """The fingerprint of the data under ``path`` (as ``fingerprint`` gives it), from a full scan once per clock
+    window and cheap refreshes in between.
+
+    One per app (so per gunicorn worker); it only saves work."""
+
+    def __init__(self, path: str | Path, suffixes: Collection[str], clock: Callable[[], float] = time.time) -> None:
+        self._path = Path(path)
+        self._suffixes = suffixes
+        self._clock = clock
+        # Replaced whole, never changed in place: a threaded server may ask from two threads at once.
+        self._seen: _Seen | None = None
+
+    def version(self) -> str:
+        if not self._path.is_dir():
+            return fingerprint(self._path, self._suffixes)
+        now = self._clock()
+        window = int(now // FULL_SCAN_SECONDS)
+        seen = self._seen
+        try:
+            if seen is None or seen.window != window:
+                current = scan(str(self._path), self._suffixes, DATA_DEPTH)
+            else:
+                recent_ns = int((now - RECENT_SECONDS) * 1e9)
+                current = refresh(seen.scan, str(self._path), self._suffixes, DATA_DEPTH, recent_ns)
+        except OSError:
+            # Changing underfoot (a file removed between listing and stat) or unreadable: a full scan says which,
+            # and the next poll starts afresh.
+            self._seen = None
+            return fingerprint(self._path, self._suffixes)
+        unchanged = seen is not None and current == seen.scan
+        version = seen.version if unchanged else _digest(current.entries())
+        self._seen = _Seen(current, window, version)
+        return version

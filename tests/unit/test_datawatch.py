@@ -1,0 +1,117 @@
+"""The live-reload poll's version of the data: real files, a clock the test moves."""
+
+import json
+import os
+import time
+
+import pytest
+
+from components.datawatch import FULL_SCAN_SECONDS, DataWatch
+from components.loader import SUPPORTED_SUFFIXES, data_signature
+
+A_DAY_AGO = time.time() - 86_400
+
+
+class Clock:
+    def __init__(self) -> None:
+        # The start of a full-scan window, so that moving a few seconds stays inside it.
+        self.now = (time.time() // FULL_SCAN_SECONDS) * FULL_SCAN_SECONDS
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def result(path, score, when=None):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"model": "rm", "chat": score}))
+    if when is not None:
+        os.utime(path, (when, when))
+
+
+@pytest.fixture
+def runs(tmp_path):
+    """Two runs of result files evaluated a day ago, and a training log, also last written a day ago."""
+    for run in ("rm-a", "rm-b"):
+        for step in (100, 200):
+            result(tmp_path / run / f"step_{step}.json", 0.7, when=A_DAY_AGO)
+        os.utime(tmp_path / run, (A_DAY_AGO, A_DAY_AGO))
+    log = tmp_path / "log.csv"
+    log.write_text("step,Chat\n0,80\n")
+    os.utime(log, (A_DAY_AGO, A_DAY_AGO))
+    return tmp_path
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def test_the_version_is_the_fingerprint_of_the_files(runs, clock):
+    watch = DataWatch(runs, SUPPORTED_SUFFIXES, clock)
+    assert watch.version() == data_signature(runs)
+    clock.now += 10
+    assert watch.version() == data_signature(runs)  # kept up to date without a full scan, the same answer
+
+
+def test_a_new_removed_or_renamed_result_file_changes_the_version_at_once(runs, clock):
+    watch = DataWatch(runs, SUPPORTED_SUFFIXES, clock)
+    seen = [watch.version()]
+    for change in (
+        lambda: result(runs / "rm-a" / "step_300.json", 0.8),
+        lambda: (runs / "rm-b" / "step_100.json").unlink(),
+        lambda: (runs / "rm-a" / "step_300.json").rename(runs / "rm-a" / "step_400.json"),
+        lambda: result(runs / "rm-c" / "step_100.json", 0.6),
+    ):
+        change()
+        clock.now += 1
+        seen.append(watch.version())
+        assert seen[-1] == data_signature(runs)
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_log_appended_in_place_changes_the_version_at_once(runs, clock):
+    watch = DataWatch(runs, SUPPORTED_SUFFIXES, clock)
+    before = watch.version()
+    with (runs / "log.csv").open("a") as log:  # an append leaves the directory's time as it was
+        log.write("25,81\n")
+    clock.now += 1
+    assert watch.version() != before
+
+
+def test_a_result_file_still_being_written_is_seen_when_it_is_complete(runs, clock):
+    watch = DataWatch(runs, SUPPORTED_SUFFIXES, clock)
+    path = runs / "rm-a" / "step_300.json"
+    path.write_text("")  # created: the directory's time changes
+    clock.now += 1
+    partial = watch.version()
+    path.write_text(json.dumps({"model": "rm", "chat": 0.8}))  # written in place: only the file's time changes
+    clock.now += 1
+    assert watch.version() != partial
+
+
+def test_an_old_result_file_rewritten_in_place_is_seen_by_the_next_full_scan(runs, clock):
+    watch = DataWatch(runs, SUPPORTED_SUFFIXES, clock)
+    before = watch.version()
+    result(runs / "rm-a" / "step_100.json", 0.9)  # an old checkpoint evaluated again, same name
+    clock.now += 1
+    assert watch.version() == before  # the price of not looking at a thousand old files on every poll
+    clock.now += FULL_SCAN_SECONDS
+    assert watch.version() == data_signature(runs) != before
+
+
+def test_a_data_path_that_disappears_is_reported_not_raised(runs, clock):
+    watch = DataWatch(runs / "rm-a", SUPPORTED_SUFFIXES, clock)
+    before = watch.version()
+    for path in (runs / "rm-a").iterdir():
+        path.unlink()
+    (runs / "rm-a").rmdir()
+    clock.now += 1
+    assert watch.version() == data_signature(runs / "rm-a") != before
+
+
+def test_a_single_file_is_watched_by_its_own_size_and_time(runs, clock):
+    watch = DataWatch(runs / "log.csv", SUPPORTED_SUFFIXES, clock)
+    before = watch.version()
+    with (runs / "log.csv").open("a") as log:
+        log.write("25,81\n")
+    assert watch.version() != before
