@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,9 @@ from components.scoring import SUBSET_WEIGHTS
 
 SIZES = {"small": (1, 25), "medium": (20, 500), "large": (100, 2000)}
 STEP_EVERY = 25
+# Result files are dated as a finished run's would be: a checkpoint evaluated every 20 minutes, the last an hour ago.
+EVALUATED_EVERY_S = 1200
+LAST_EVALUATED_S_AGO = 3600
 
 
 def curve(rng: np.random.Generator, count: int, start: float, gain: float, noise: float) -> np.ndarray:
@@ -35,9 +40,11 @@ def write_wide_runs(directory: Path, runs: int, checkpoints: int, seed: int = 0)
 
 
 def write_result_runs(directory: Path, runs: int = 20, checkpoints: int = 50, seed: int = 1) -> Path:
-    """``runs`` directories of RewardBench result files (run_rm.py's flat format), one per checkpoint."""
+    """``runs`` directories of RewardBench result files (run_rm.py's flat format), one per checkpoint, with the
+    modification times of a run evaluated over the past day."""
     rng = np.random.default_rng(seed)
     subsets = [subset for weights in SUBSET_WEIGHTS.values() for subset in weights]
+    last = time.time() - LAST_EVALUATED_S_AGO
     for index in range(runs):
         run = directory / f"rm-{index:02d}"
         run.mkdir(parents=True, exist_ok=True)
@@ -49,5 +56,10 @@ def write_result_runs(directory: Path, runs: int = 20, checkpoints: int = 50, se
                 "model_type": "Seq. Classifier",
                 **dict(zip(subsets, scores.round(4), strict=True)),
             }
-            (run / f"step_{checkpoint * 100}.json").write_text(json.dumps(document, sort_keys=True, indent=4))
+            path = run / f"step_{checkpoint * 100}.json"
+            path.write_text(json.dumps(document, sort_keys=True, indent=4))
+            evaluated = last - (checkpoints - 1 - checkpoint) * EVALUATED_EVERY_S
+            os.utime(path, (evaluated, evaluated))
+        os.utime(run, (last, last))
+    os.utime(directory, (last, last))
     return directory
