@@ -643,6 +643,45 @@
 
   startPlotly();
 
+  // A chart's panels are drawn one per frame, in page order (Overall first): drawn in one go, none of them would
+  // be on screen before the last was drawn, seconds for a hundred runs. A panel's later updates wait for its first
+  // drawing; other figures (the legend of runs, the one-run chart, the subsets) are drawn as they come.
+  function drawPanelsInTurn(plotly) {
+    var react = plotly.react;
+    var waiting = 0;
+    var last = Promise.resolve();
+    plotly.react = function (gd) {
+      var args = arguments;
+      var draw = function () { return gd.isConnected ? react.apply(plotly, args) : gd; };
+      if (gd.firstDrawing) { return gd.firstDrawing.then(draw, draw); }
+      if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box")) { return react.apply(plotly, args); }
+      var drawing = waiting ? last.then(afterNextFrame).then(draw) : Promise.resolve(draw());
+      var done = function () { waiting -= 1; delete gd.firstDrawing; };
+      waiting += 1;
+      gd.firstDrawing = drawing;
+      last = drawing.then(done, done);
+      return drawing;
+    };
+  }
+
+  function afterNextFrame() {
+    return new Promise(function (resolve) { requestAnimationFrame(function () { setTimeout(resolve, 0); }); });
+  }
+
+  // Plotly's bundle ends with window.Plotly = Plotly, whichever script tag loaded it.
+  function whenPlotlyArrives(use) {
+    var plotly = window.Plotly;
+    if (plotly) { use(plotly); return; }
+    Object.defineProperty(window, "Plotly", {
+      configurable: true,
+      enumerable: true,
+      get: function () { return plotly; },
+      set: function (value) { plotly = value; use(value); },
+    });
+  }
+
+  whenPlotlyArrives(drawPanelsInTurn);
+
   // Extend the object in place: dash-renderer keeps its own reference to it.
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.rewardbench = {

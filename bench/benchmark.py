@@ -51,7 +51,8 @@ PROBE_HEADER = "x-bench-probe"
 PLOTS = "[...document.querySelectorAll('#rewardbench-chart .panel-box:not([hidden]) .js-plotly-plot')]"
 PLOT = f"{PLOTS}[0]"
 FIRST_CHART_LIMIT_MS = 120_000
-# The Overall line is on screen: its path has points and two frames have been painted since.
+# The Overall line is on screen: its path has points, looked for at the start of each frame, and the frame that
+# shows it has been drawn (the first task after that frame, ahead of waiting ones).
 OVERALL_DRAWN = f"""() => new Promise(resolve => {{
     const check = () => {{
         const lines = {PLOTS}.flatMap(gd => (gd._fullData || []).map(trace => [gd, trace]));
@@ -59,13 +60,16 @@ OVERALL_DRAWN = f"""() => new Promise(resolve => {{
         const [gd, overall] = lines.find(isOverall) || [];
         const path = overall && gd.querySelector(`.trace${{overall.uid}} path.js-line`);
         if (path && path.getAttribute('d') && path.getAttribute('d').length > 10) {{
-            requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+            scheduler.postTask(() => resolve(performance.now()), {{priority: 'user-blocking'}});
         }} else {{
             requestAnimationFrame(check);
         }}
     }};
-    check();
+    requestAnimationFrame(check);
 }})"""
+# Every panel of the chart has been drawn: the page has settled before the interactions are timed.
+ALL_PANELS_DRAWN = """() => [...document.querySelectorAll('#rewardbench-chart .panel-box')]
+    .every(box => box.querySelector('.js-plotly-plot .scatterlayer .trace'))"""
 
 
 # Timed inside the page, from the click (or the mouse move) until the chart shows the change: looked for at the start
@@ -188,6 +192,7 @@ def browser_figures(browser, url: str, loads: int) -> dict:
         timeout = f"new Promise(r => setTimeout(() => r(NaN), {FIRST_CHART_LIMIT_MS}))"
         first_chart.append(page.evaluate(f"() => Promise.race([({OVERALL_DRAWN})(), {timeout}])") / 1000)
         page.wait_for_load_state("networkidle")
+        page.wait_for_function(ALL_PANELS_DRAWN, timeout=FIRST_CHART_LIMIT_MS)
         transferred.append(sizes["bytes"] / 1e6)
         requests.append(sizes["requests"])
         heap.append(session.send("Runtime.getHeapUsage")["usedSize"] / 1e6)

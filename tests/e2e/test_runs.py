@@ -11,6 +11,11 @@ FIXTURES = REPO / "tests" / "fixtures"
 PLOT = "document.querySelector('#rewardbench-chart .js-plotly-plot')"
 # With several runs: a plot per metric panel, and the legend of runs in a plot of its own.
 PANEL_PLOTS = "[...document.querySelectorAll('#rewardbench-chart .panel-box:not([hidden]) .js-plotly-plot')]"
+# The panels are drawn one per frame: every shown panel box holds a drawn plot.
+PANELS_DRAWN = (
+    "[...document.querySelectorAll('#rewardbench-chart .panel-box:not([hidden])')]"
+    ".every(box => box.querySelector('.js-plotly-plot'))"
+)
 LEGEND = "document.querySelector('#rewardbench-chart .run-legend .js-plotly-plot')"
 LEGEND_RUNS = f"({LEGEND} ? {LEGEND}.data.map(t => t.name).join() : '')"
 
@@ -26,6 +31,7 @@ def runs_url(tmp_path_factory):
 
 def panels(page):
     """The panels shown, each with the runs drawn in it, and the runs the legend lists."""
+    page.wait_for_function(f"() => {PANELS_DRAWN}")
     return page.evaluate(
         f"""() => {{
             const shown = {{}};
@@ -52,7 +58,10 @@ def choose(page, dropdown, option):
 
 
 def wait_until(page, condition_js):
-    page.wait_for_function(f"() => {{ const gd = {PLOT}; return {condition_js}; }}", timeout=15_000)
+    """Until every shown panel is drawn and ``condition_js`` holds (``gd`` is the first plot)."""
+    page.wait_for_function(
+        f"() => {{ if (!({PANELS_DRAWN})) return false; const gd = {PLOT}; return {condition_js}; }}", timeout=15_000
+    )
 
 
 def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url):
