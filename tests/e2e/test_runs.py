@@ -64,6 +64,35 @@ def wait_until(page, condition_js):
     )
 
 
+# Records each panel's first drawing with the number of frames the page had shown by then.
+RECORD_PANEL_DRAWINGS = """
+window.panelDrawings = [];
+let frames = 0;
+const count = () => { frames += 1; requestAnimationFrame(count); };
+requestAnimationFrame(count);
+new MutationObserver(() => {
+    document.querySelectorAll('#rewardbench-chart .panel-box .js-plotly-plot').forEach(gd => {
+        const metric = JSON.parse(gd.closest('.panel-box').id).metric;
+        if (!window.panelDrawings.some(([drawn]) => drawn === metric)) window.panelDrawings.push([metric, frames]);
+    });
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
+"""
+
+
+def test_a_new_chart_shows_its_panels_one_frame_after_another_overall_first(browser, runs_url):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.add_init_script(RECORD_PANEL_DRAWINGS)
+    page = context.new_page()
+    page.goto(runs_url)
+    page.wait_for_function(f"() => {PANELS_DRAWN} && {PANEL_PLOTS}.length > 1")
+    drawings = page.evaluate("window.panelDrawings")
+    boxes = page.locator("#rewardbench-chart .panel-box").count()
+    context.close()
+    assert [metric for metric, _ in drawings][:2] == ["Overall", "Chat"] and len(drawings) == boxes
+    frames = [frame for _, frame in drawings]
+    assert frames == sorted(set(frames))  # strictly later: a frame was shown between each two
+
+
 def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url):
     page = open_page(runs_url)
     pick_runs(page, "wide", "evals")
