@@ -645,7 +645,7 @@
 
   // A chart's panels are drawn one per frame, in page order (Overall first): drawn in one go, none of them would
   // be on screen before the last was drawn, seconds for a hundred runs. A panel's later updates wait for its first
-  // drawing; other figures (the legend of runs, the one-run chart, the subsets) are drawn as they come.
+  // drawing. The one-run chart, a single panel, is drawn at once; so are the legend of runs and the subsets.
   function drawPanelsInTurn(plotly) {
     var react = plotly.react;
     var waiting = 0;
