@@ -643,23 +643,42 @@
 
   startPlotly();
 
-  // A chart's panels are drawn one per frame, in page order (Overall first): drawn in one go, none of them would
-  // be on screen before the last was drawn, seconds for a hundred runs. A panel's later updates wait for its first
-  // drawing. The one-run chart, a single panel, is drawn at once; so are the legend of runs and the subsets.
+  // A chart's panels are drawn one per frame, in page order (Overall first), with the legend of runs right after
+  // the first: drawn in one go, none of them would be on screen before the last was drawn, seconds for a hundred
+  // runs. A figure's later updates wait for its first drawing. The one-run chart, a single panel, is drawn at
+  // once, and so are the subsets.
   function drawPanelsInTurn(plotly) {
     var react = plotly.react;
-    var waiting = 0;
-    var last = Promise.resolve();
+    var queue = [];
+    var busy = false;
+    function next() {
+      var job = queue.shift();
+      if (!job) { busy = false; return; }
+      afterNextFrame().then(job).then(next, next);
+    }
     plotly.react = function (gd) {
       var args = arguments;
       var draw = function () { return gd.isConnected ? react.apply(plotly, args) : gd; };
       if (gd.firstDrawing) { return gd.firstDrawing.then(draw, draw); }
-      if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box")) { return react.apply(plotly, args); }
-      var drawing = waiting ? last.then(afterNextFrame).then(draw) : Promise.resolve(draw());
-      var done = function () { waiting -= 1; delete gd.firstDrawing; };
-      waiting += 1;
+      if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box, .run-legend")) { return react.apply(plotly, args); }
+      var drawing;
+      if (busy) {
+        drawing = new Promise(function (resolve, reject) {
+          var job = function () {
+            var drawn = Promise.resolve().then(draw);
+            drawn.then(resolve, reject);
+            return drawn;
+          };
+          if (gd.closest(".run-legend")) { queue.unshift(job); } else { queue.push(job); }
+        });
+      } else {
+        busy = true;
+        drawing = Promise.resolve(draw());
+        drawing.then(next, next);
+      }
+      var done = function () { delete gd.firstDrawing; };
       gd.firstDrawing = drawing;
-      last = drawing.then(done, done);
+      drawing.then(done, done);
       return drawing;
     };
   }
