@@ -118,7 +118,7 @@ class DataWatch:
     """The fingerprint of the data under ``path`` (as ``fingerprint`` gives it), from a full scan once per clock
     window and cheap refreshes in between.
 
-    One per app (so per gunicorn worker); it only saves work."""
+    One per app (so per gunicorn worker). What it sees late, and for how long, is in this module's docstring."""
 
     def __init__(self, path: str | Path, suffixes: Collection[str], clock: Callable[[], float] = time.time) -> None:
         self._path = Path(path)
