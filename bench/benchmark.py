@@ -67,7 +67,9 @@ OVERALL_DRAWN = f"""() => new Promise(resolve => {{
     }};
     requestAnimationFrame(check);
 }})"""
-# Every panel of the chart has been drawn: the page has settled before the interactions are timed.
+# Every panel of the chart has been drawn, and then the page is left alone for a moment (the browser paints the
+# last panels): only then are the interactions timed.
+SETTLE_MS = 500
 ALL_PANELS_DRAWN = """() => [...document.querySelectorAll('#rewardbench-chart .panel-box')]
     .every(box => box.querySelector('.js-plotly-plot .scatterlayer .trace'))"""
 
@@ -193,6 +195,7 @@ def browser_figures(browser, url: str, loads: int) -> dict:
         first_chart.append(page.evaluate(f"() => Promise.race([({OVERALL_DRAWN})(), {timeout}])") / 1000)
         page.wait_for_load_state("networkidle")
         page.wait_for_function(ALL_PANELS_DRAWN, timeout=FIRST_CHART_LIMIT_MS)
+        page.wait_for_timeout(SETTLE_MS)
         transferred.append(sizes["bytes"] / 1e6)
         requests.append(sizes["requests"])
         heap.append(session.send("Runtime.getHeapUsage")["usedSize"] / 1e6)
