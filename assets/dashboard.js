@@ -663,17 +663,13 @@
       if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box, .run-legend")) { return react.apply(plotly, args); }
       var drawing;
       if (busy) {
-        drawing = new Promise(function (resolve, reject) {
-          var job = function () {
-            var drawn = Promise.resolve().then(draw);
-            drawn.then(resolve, reject);
-            return drawn;
-          };
+        drawing = new Promise(function (resolve) {
+          var job = function () { var drawn = attempt(draw); resolve(drawn); return drawn; };
           if (gd.closest(".run-legend")) { queue.unshift(job); } else { queue.push(job); }
         });
       } else {
         busy = true;
-        drawing = Promise.resolve(draw());
+        drawing = attempt(draw);
         drawing.then(next, next);
       }
       var done = function () { delete gd.firstDrawing; };
@@ -681,6 +677,11 @@
       drawing.then(done, done);
       return drawing;
     };
+  }
+
+  // A drawing that throws becomes a rejected promise: the queue goes on to the next panel either way.
+  function attempt(draw) {
+    return new Promise(function (resolve) { resolve(draw()); });
   }
 
   function afterNextFrame() {
