@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -9,6 +10,13 @@ from playwright.sync_api import sync_playwright
 from tests.support import CHROMIUM_ARGS, chromium_path, free_port, gunicorn_command, running_server
 
 CHART_DRAWN = "() => document.querySelectorAll('#rewardbench-chart .scatterlayer .trace').length > 0"
+
+
+def downloaded_text(page, button: str) -> str:
+    """The text of the file that a click on the button named ``button`` downloads."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name=button).click()
+    return Path(download.value.path()).read_text()
 
 
 @pytest.fixture(scope="session")

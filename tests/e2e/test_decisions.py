@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.e2e.conftest import dashboard_server
+from tests.e2e.conftest import dashboard_server, downloaded_text
 from tests.support import SHIPPED_RUN
 
 PLOT = "document.querySelector('#rewardbench-chart .js-plotly-plot')"
@@ -126,9 +126,7 @@ def test_downloaded_csv_holds_exactly_the_visible_data(page):
     wait_until(page, "gd._fullLayout.xaxis.range[0] > 250")
     page.get_by_label("Chat Hard").uncheck()
     wait_until(page, "gd._fullData.filter(t => t.visible === true && !t.meta.best).length === 4")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="CSV").click()
-    exported = pd.read_csv(io.StringIO(open(download.value.path()).read()))
+    exported = pd.read_csv(io.StringIO(downloaded_text(page, "CSV")))
     expected = pd.read_csv(SHIPPED_RUN).query("300 <= step <= 600")[["step", "Chat", "Safety", "Reasoning", "Overall"]]
     assert list(exported.columns) == ["run", "step", "Chat", "Safety", "Reasoning", "Overall"]
     assert set(exported["run"]) == {"seed-run"}
@@ -136,9 +134,7 @@ def test_downloaded_csv_holds_exactly_the_visible_data(page):
 
 
 def test_the_chart_downloads_as_svg_with_its_title_legend_and_axes(page):
-    with page.expect_download() as download:
-        page.get_by_role("button", name="SVG").click()
-    svg = open(download.value.path()).read()
+    svg = downloaded_text(page, "SVG")
     assert svg.lstrip().startswith("<svg")
     for text in ("RewardBench over training: seed-run", "Training steps", "RewardBench (%)", "Chat Hard"):
         assert text in svg

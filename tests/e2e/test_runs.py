@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.e2e.conftest import dashboard_server
+from tests.e2e.conftest import dashboard_server, downloaded_text
 from tests.support import REPO
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -333,9 +333,7 @@ def test_the_panels_download_as_one_svg_of_the_shown_panels_with_the_runs(open_p
     wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
     page.get_by_label("Safety").uncheck()
     wait_until(page, f"{PANEL_PLOTS}.length === 4")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="SVG").click()
-    svg = open(download.value.path()).read()
+    svg = downloaded_text(page, "SVG")
     assert svg.lstrip().startswith("<svg")
     for text in ("RewardBench over training: 2 runs", "Training steps", ">evals<", ">wide<"):
         assert text in svg
