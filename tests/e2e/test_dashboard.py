@@ -39,7 +39,11 @@ def point_at(page, step, fraction_down=0.5):
 
 
 def wait_until(page, condition_js, arg=None):
-    page.wait_for_function(f"(arg) => {{ const gd = {PLOT}; return {condition_js}; }}", arg=arg, timeout=10_000)
+    """Until the chart's plot is there and ``condition_js`` holds for it (``gd``); a chart being redrawn may have
+    none for a moment."""
+    page.wait_for_function(
+        f"(arg) => {{ const gd = {PLOT}; return Boolean(gd) && ({condition_js}); }}", arg=arg, timeout=10_000
+    )
 
 
 def zoom_with_slider(page, low, high):

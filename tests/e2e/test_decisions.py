@@ -14,7 +14,9 @@ METRICS = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
 
 
 def wait_until(page, condition_js, timeout=15_000):
-    page.wait_for_function(f"() => {{ const gd = {PLOT}; return {condition_js}; }}", timeout=timeout)
+    """Until the chart's plot is there (a chart being redrawn may have none for a moment) and ``condition_js``
+    holds for it (``gd``)."""
+    page.wait_for_function(f"() => {{ const gd = {PLOT}; return Boolean(gd) && ({condition_js}); }}", timeout=timeout)
 
 
 def summary(page):
