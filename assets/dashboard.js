@@ -13,6 +13,7 @@
   var STACKED_TOP_PX = 90;
   var STACKED_PANEL_PX = 170;
   var LEGEND_COLUMN_PX = 160;
+  var TABLES_AT_THE_LATEST_MS = 10000;
 
   // The chart's plots, one per panel in page order (the one-run chart is a single panel); the legend of runs apart.
   function panelPlots() {
@@ -299,17 +300,23 @@
   function filterTables(summary, table, visible, summarySort, dataSort, page, summaryColumns) {
     visible = visible || [];
     var summaryRows = (summary || []).filter(function (row) { return visible.indexOf(row.metric) >= 0; });
-    renderTable("summary-table", "summary-sort", summaryColumns || [], sortRows(summaryRows, summarySort), summarySort);
+    var summaryShown = sortRows(summaryRows, summarySort);
     if (!table || !table.columns) {
-      var empty = document.getElementById("data-table");
-      if (empty) { empty.replaceChildren(); }
+      afterFirstPanel(function () {
+        renderTable("summary-table", "summary-sort", summaryColumns || [], summaryShown, summarySort);
+        var empty = document.getElementById("data-table");
+        if (empty) { empty.replaceChildren(); }
+      });
       return ["", true, true];
     }
     var pages = pageCount(table.rows);
     var current = Math.min(Math.max(page || 0, 0), pages - 1);
     var sorted = sortRows(table.rows, dataSort);
     var shown = sorted.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
-    renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort);
+    afterFirstPanel(function () {
+      renderTable("summary-table", "summary-sort", summaryColumns || [], summaryShown, summarySort);
+      renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort);
+    });
     var label = sorted.length ?
       "Rows " + (current * PAGE_SIZE + 1) + "\u2013" + (current * PAGE_SIZE + shown.length) + " of " + sorted.length :
       "No rows";
@@ -397,15 +404,17 @@
     var panel = document.getElementById("best-panel");
     if (!panel) { return window.dash_clientside.no_update; }
     if (!best || !best.runs || !best.runs.length) {
-      panel.replaceChildren();
+      afterFirstPanel(function () { panel.replaceChildren(); });
       return true;
     }
-    panel.replaceChildren(element("h2", "Best checkpoint by " + best.metric));
-    if (best.runs.length === 1) {
-      panel.appendChild(runBlock(best.runs[0], best.metric));
-    } else {
-      bestTable(panel, best, sort);
-    }
+    afterFirstPanel(function () {
+      panel.replaceChildren(element("h2", "Best checkpoint by " + best.metric));
+      if (best.runs.length === 1) {
+        panel.appendChild(runBlock(best.runs[0], best.metric));
+      } else {
+        bestTable(panel, best, sort);
+      }
+    });
     return false;
   }
 
@@ -643,40 +652,67 @@
 
   startPlotly();
 
-  // A chart's panels are drawn one per frame, in page order (Overall first), with the legend of runs right after
-  // the first: drawn in one go, none of them would be on screen before the last was drawn, seconds for a hundred
-  // runs. A figure's later updates wait for its first drawing. The one-run chart, a single panel, is drawn at
-  // once, and so are the subsets.
+  // A new page's first drawings take turns, one per frame: the chart's panels in page order (Overall first), the
+  // legend of runs right after the first, then the tables (afterFirstPanel), then the other panels. Done in one go,
+  // none of them would be on screen before the last was done: seconds for a hundred runs.
+  var TURN_LEGEND = 0;
+  var TURN_TABLES = 1;
+  var TURN_PANEL = 2;
+  var turns = [];
+  var turnTaken = false;
+  var firstPanelDrawn = false;
+
+  function nextTurn() {
+    var turn = turns.shift();
+    if (!turn) { turnTaken = false; return; }
+    afterNextFrame().then(turn.run).then(nextTurn, nextTurn);
+  }
+
+  // Resolves with what work returns once it has had its turn: at once when startsNow and nothing else is being
+  // done, else after the waiting work of a lower rank.
+  function inTurn(rank, work, startsNow) {
+    return new Promise(function (resolve) {
+      var run = function () { var done = attempt(work); resolve(done); return done; };
+      if (startsNow && !turnTaken) {
+        turnTaken = true;
+        run().then(nextTurn, nextTurn);
+        return;
+      }
+      var later = turns.findIndex(function (turn) { return turn.rank > rank; });
+      turns.splice(later < 0 ? turns.length : later, 0, { rank: rank, run: run });
+    });
+  }
+
+  // A figure's later updates wait for its first drawing. The subset chart is drawn at once.
   function drawPanelsInTurn(plotly) {
     var react = plotly.react;
-    var queue = [];
-    var busy = false;
-    function next() {
-      var job = queue.shift();
-      if (!job) { busy = false; return; }
-      afterNextFrame().then(job).then(next, next);
-    }
     plotly.react = function (gd) {
       var args = arguments;
       var draw = function () { return gd.isConnected ? react.apply(plotly, args) : gd; };
       if (gd.firstDrawing) { return gd.firstDrawing.then(draw, draw); }
       if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box, .run-legend")) { return react.apply(plotly, args); }
-      var drawing;
-      if (busy) {
-        drawing = new Promise(function (resolve) {
-          var job = function () { var drawn = attempt(draw); resolve(drawn); return drawn; };
-          if (gd.closest(".run-legend")) { queue.unshift(job); } else { queue.push(job); }
-        });
-      } else {
-        busy = true;
-        drawing = attempt(draw);
-        drawing.then(next, next);
-      }
-      var done = function () { delete gd.firstDrawing; };
+      var isLegend = Boolean(gd.closest(".run-legend"));
+      var drawing = inTurn(isLegend ? TURN_LEGEND : TURN_PANEL, draw, true);
+      var done = function () {
+        delete gd.firstDrawing;
+        firstPanelDrawn = firstPanelDrawn || !isLegend;
+      };
       gd.firstDrawing = drawing;
       drawing.then(done, done);
       return drawing;
     };
+  }
+
+  // Work on the page's tables, which a new page does after the chart's first panel is on screen (the summary of
+  // twenty runs is a hundred rows to lay out), and at the latest after a while, should Plotly never draw.
+  function afterFirstPanel(work) {
+    var waiting = !firstPanelDrawn && Boolean(document.querySelector("#" + CHART_ID + " .panel-box"));
+    var done = false;
+    var once = function () {
+      if (!done) { done = true; work(); }
+    };
+    inTurn(TURN_TABLES, once, !waiting);
+    if (waiting) { setTimeout(once, TABLES_AT_THE_LATEST_MS); }
   }
 
   // A drawing that throws becomes a rejected promise: the queue goes on to the next panel either way.

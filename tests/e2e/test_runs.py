@@ -60,13 +60,15 @@ def choose(page, dropdown, option):
 def wait_until(page, condition_js):
     """Until every shown panel is drawn and ``condition_js`` holds (``gd`` is the first plot)."""
     page.wait_for_function(
-        f"() => {{ if (!({PANELS_DRAWN})) return false; const gd = {PLOT}; return {condition_js}; }}", timeout=15_000
+        f"() => {{ if (!({PANELS_DRAWN})) return false; const gd = {PLOT}; return Boolean(gd) && ({condition_js}); }}",
+        timeout=15_000,
     )
 
 
-# Records each panel's first drawing with the number of frames the page had shown by then.
+# Records each panel's first drawing, and the summary table's, with the number of frames the page had shown by then.
 RECORD_PANEL_DRAWINGS = """
 window.panelDrawings = [];
+window.summaryDrawn = null;
 let frames = 0;
 const count = () => { frames += 1; requestAnimationFrame(count); };
 requestAnimationFrame(count);
@@ -75,6 +77,7 @@ new MutationObserver(() => {
         const metric = JSON.parse(gd.closest('.panel-box').id).metric;
         if (!window.panelDrawings.some(([drawn]) => drawn === metric)) window.panelDrawings.push([metric, frames]);
     });
+    if (window.summaryDrawn === null && document.querySelector('#summary-table table')) window.summaryDrawn = frames;
 }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
 """
 
@@ -86,11 +89,14 @@ def test_a_new_chart_shows_its_panels_one_frame_after_another_overall_first(brow
     page.goto(runs_url)
     page.wait_for_function(f"() => {PANELS_DRAWN} && {PANEL_PLOTS}.length > 1")
     drawings = page.evaluate("window.panelDrawings")
+    summary_drawn = page.evaluate("window.summaryDrawn")
     boxes = page.locator("#rewardbench-chart .panel-box").count()
     context.close()
     assert [metric for metric, _ in drawings][:2] == ["Overall", "Chat"] and len(drawings) == boxes
     frames = [frame for _, frame in drawings]
     assert frames == sorted(set(frames))  # strictly later: a frame was shown between each two
+    # The tables below the chart are built once the first panel is on screen, not after every panel.
+    assert frames[0] < summary_drawn < frames[-1]
 
 
 def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url):
