@@ -720,8 +720,18 @@
     return new Promise(function (resolve) { resolve(draw()); });
   }
 
+  // After the next frame, and after the page's other waiting work (React mounting the controls, Dash's first
+  // callbacks): a turn is background work where the browser can tell (scheduler.postTask).
   function afterNextFrame() {
-    return new Promise(function (resolve) { requestAnimationFrame(function () { setTimeout(resolve, 0); }); });
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () {
+        if (window.scheduler && window.scheduler.postTask) {
+          window.scheduler.postTask(resolve, { priority: "background" });
+        } else {
+          setTimeout(resolve, 0);
+        }
+      });
+    });
   }
 
   // Plotly's bundle ends with window.Plotly = Plotly, whichever script tag loaded it.
