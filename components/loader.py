@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from components.datawatch import DATA_DEPTH, fingerprint, scan
+from components.datawatch import DATA_DEPTH, scan
 from components.metrics import (
     AXIS_PREFIX,
     SUBSET_PARENT,
@@ -215,14 +215,6 @@ def _load_directory(path: Path, convention: str, cache: ParseCache) -> LoadResul
         problems.extend(entry_problems)
     frame, clash_notes = _combine(frames)
     return LoadResult(frame=frame, problems=tuple(problems), notes=tuple(notes + clash_notes))
-
-
-def data_signature(path: str | Path) -> str:
-    """A short fingerprint of every data file under ``path`` (names, sizes, modification times).
-
-    It changes when a file is added, removed or written, and costs a directory listing, not a read.
-    """
-    return fingerprint(path, SUPPORTED_SUFFIXES)
 
 
 class ParseCache:

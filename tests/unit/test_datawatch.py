@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from components.datawatch import FULL_SCAN_SECONDS, DataWatch
-from components.loader import SUPPORTED_SUFFIXES, data_signature
+from components.datawatch import FULL_SCAN_SECONDS, DataWatch, fingerprint
+from components.loader import SUPPORTED_SUFFIXES
 
 A_DAY_AGO = time.time() - 86_400
 
@@ -48,9 +48,9 @@ def clock():
 
 def test_the_version_is_the_fingerprint_of_the_files(runs, clock):
     watch = DataWatch(runs, SUPPORTED_SUFFIXES, clock)
-    assert watch.version() == data_signature(runs)
-    clock.now += 10
-    assert watch.version() == data_signature(runs)  # kept up to date without a full scan, the same answer
+    assert watch.version() == fingerprint(runs, SUPPORTED_SUFFIXES)
+    clock.now += 10  # kept up to date without a full scan, the same answer
+    assert watch.version() == fingerprint(runs, SUPPORTED_SUFFIXES)
 
 
 def test_a_new_removed_or_renamed_result_file_changes_the_version_at_once(runs, clock):
@@ -65,7 +65,7 @@ def test_a_new_removed_or_renamed_result_file_changes_the_version_at_once(runs, 
         change()
         clock.now += 1
         seen.append(watch.version())
-        assert seen[-1] == data_signature(runs)
+        assert seen[-1] == fingerprint(runs, SUPPORTED_SUFFIXES)
     assert len(set(seen)) == len(seen)
 
 
@@ -96,7 +96,7 @@ def test_an_old_result_file_rewritten_in_place_is_seen_by_the_next_full_scan(run
     clock.now += 1
     assert watch.version() == before  # the price of not looking at a thousand old files on every poll
     clock.now += FULL_SCAN_SECONDS
-    assert watch.version() == data_signature(runs) != before
+    assert watch.version() == fingerprint(runs, SUPPORTED_SUFFIXES) != before
 
 
 def test_a_data_path_that_disappears_is_reported_not_raised(runs, clock):
@@ -106,7 +106,7 @@ def test_a_data_path_that_disappears_is_reported_not_raised(runs, clock):
         path.unlink()
     (runs / "rm-a").rmdir()
     clock.now += 1
-    assert watch.version() == data_signature(runs / "rm-a") != before
+    assert watch.version() == fingerprint(runs / "rm-a", SUPPORTED_SUFFIXES) != before
 
 
 def test_a_single_file_is_watched_by_its_own_size_and_time(runs, clock):

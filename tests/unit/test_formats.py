@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components.loader import DataError, ParseCache, data_signature, load_path, read_file
+from components.datawatch import fingerprint
+from components.loader import SUPPORTED_SUFFIXES, DataError, ParseCache, load_path, read_file
 from components.scoring import PAPER
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -214,11 +215,11 @@ def test_unchanged_files_are_not_parsed_again(tmp_path, monkeypatch):
 def test_the_signature_changes_when_a_file_changes_and_only_then(tmp_path):
     run = tmp_path / "a.csv"
     run.write_text("step,Chat\n0,80\n")
-    before = data_signature(tmp_path)
-    assert data_signature(tmp_path) == before
+    before = fingerprint(tmp_path, SUPPORTED_SUFFIXES)
+    assert fingerprint(tmp_path, SUPPORTED_SUFFIXES) == before
     with run.open("a") as handle:
         handle.write("25,81\n")
-    assert data_signature(tmp_path) != before
+    assert fingerprint(tmp_path, SUPPORTED_SUFFIXES) != before
 
 
 def test_gaps_survive_in_every_format(tmp_path):
