@@ -683,14 +683,60 @@
     });
   }
 
+  // A zoom changes only the axes' ranges (zoom_patch in components/callbacks.py). Plotly.react would work out
+  // every trace's defaults again to find that out; Plotly.update redraws just the axes and the lines, in half the
+  // time. It also does not send plotly_relayout, which dcc.Graph would take for a zoom by the user.
+  var RANGE_KEYS = [["xaxis", "range"], ["yaxis", "range"], ["xaxis", "uirevision"]];
+
+  // The figure as dcc.Graph hands it over, less the values a zoom changes.
+  function drawnWithoutRanges(figure) {
+    var layout = Object.assign({}, figure.layout);
+    RANGE_KEYS.forEach(function (key) {
+      if (layout[key[0]]) { layout[key[0]] = Object.assign({}, layout[key[0]]); delete layout[key[0]][key[1]]; }
+    });
+    return JSON.stringify([layout, figure.config || null, figure.frames || null]);
+  }
+
+  function rangeValues(layout) {
+    return RANGE_KEYS.map(function (key) { return layout[key[0]] ? layout[key[0]][key[1]] : undefined; });
+  }
+
+  // The Plotly.update arguments that turn what gd shows into figure, or null when more than its ranges changed.
+  function rangeUpdate(gd, figure) {
+    var drawn = gd.drawnFigure;
+    if (!drawn || !gd._fullLayout || !figure || !figure.layout || figure.data !== drawn.data) { return null; }
+    if (drawnWithoutRanges(figure) !== drawn.rest) { return null; }
+    var values = rangeValues(figure.layout);
+    var update = {};
+    for (var i = 0; i < RANGE_KEYS.length; i++) {
+      if (JSON.stringify(values[i]) === JSON.stringify(drawn.ranges[i])) { continue; }
+      if (values[i] === undefined) { return null; }
+      update[RANGE_KEYS[i].join(".")] = values[i];
+    }
+    return update;
+  }
+
+  // What gd was last drawn from, recorded before Plotly writes its own values into the layout.
+  function recordDrawn(gd, figure) {
+    var whole = figure && figure.layout && !Array.isArray(figure);
+    gd.drawnFigure = whole ? { data: figure.data, rest: drawnWithoutRanges(figure), ranges: rangeValues(figure.layout) } : null;
+  }
+
+  function drawFigure(plotly, react, gd, args) {
+    if (!gd || typeof gd !== "object") { return react.apply(plotly, args); }
+    var update = rangeUpdate(gd, args[1]);
+    recordDrawn(gd, args[1]);
+    return update ? plotly.update(gd, {}, update) : react.apply(plotly, args);
+  }
+
   // A figure's later updates wait for its first drawing. The subset chart is drawn at once.
   function drawPanelsInTurn(plotly) {
     var react = plotly.react;
     plotly.react = function (gd) {
       var args = arguments;
-      var draw = function () { return gd.isConnected ? react.apply(plotly, args) : gd; };
+      var draw = function () { return gd.isConnected ? drawFigure(plotly, react, gd, args) : gd; };
       if (gd.firstDrawing) { return gd.firstDrawing.then(draw, draw); }
-      if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box, .run-legend")) { return react.apply(plotly, args); }
+      if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box, .run-legend")) { return drawFigure(plotly, react, gd, args); }
       var isLegend = Boolean(gd.closest(".run-legend"));
       var drawing = inTurn(isLegend ? TURN_LEGEND : TURN_PANEL, draw, true);
       var done = function () {

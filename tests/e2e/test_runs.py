@@ -1,5 +1,6 @@
 """Many runs in a real browser: pick runs, panels per metric, regex filter, upload, live reload."""
 
+import json
 import shutil
 
 import pytest
@@ -55,6 +56,13 @@ def pick_runs(page, *names):
 def choose(page, dropdown, option):
     page.click(dropdown)
     page.locator(".dash-dropdown-option", has_text=option).first.click()
+
+
+def changed_props(request) -> list[str]:
+    """What set off a Dash callback request (none for other requests)."""
+    if "_dash-update-component" not in request.url:
+        return []
+    return json.loads(request.post_data or "{}").get("changedPropIds", [])
 
 
 def wait_until(page, condition_js):
@@ -124,6 +132,33 @@ def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url
     wait_until(page, f"{PANEL_PLOTS}.length === 5")
     safety = page.evaluate(f"() => {PANEL_PLOTS}[3]._fullLayout.xaxis.range[0]")
     assert 90 < safety < 100  # the panel that was hidden shows the same steps as the others
+
+
+def test_a_step_range_change_redraws_the_axes_and_lines_without_working_out_the_traces_again(open_page, runs_url):
+    page = open_page(runs_url)
+    pick_runs(page, "wide", "evals")
+    wait_until(page, f"{LEGEND_RUNS} === 'evals,wide'")
+    page.wait_for_timeout(500)  # dcc.Graph fits each new panel to its box a moment after drawing it
+    # Plotly.react builds a panel's traces anew (_fullData) even when only the axes changed; a zoom need not.
+    page.evaluate(f"() => {PANEL_PLOTS}.forEach(gd => {{ gd.tracesBeforeZoom = gd._fullData[0]; }})")
+    changes = []
+    page.on("request", lambda request: changes.extend(changed_props(request)))
+    box = page.locator("#step-range .dash-range-slider-min-input")
+    box.fill("100")
+    box.press("Enter")
+    wait_until(page, f"{PANEL_PLOTS}.every(p => p._fullLayout.xaxis.range[0] > 90 && p._fullLayout.yaxis.range[0] > 0)")
+    page.wait_for_timeout(500)
+    assert page.evaluate(f"() => {PANEL_PLOTS}.every(gd => gd._fullData[0] === gd.tracesBeforeZoom)")
+    lines = page.evaluate(f"() => {PANEL_PLOTS}.map(gd => gd.querySelectorAll('.scatterlayer path.js-line').length)")
+    assert all(count >= 2 for count in lines)  # both runs' lines still drawn
+    # The redraw is not taken for a zoom of the user's: no second round trip for the chart.
+    assert "step-range.value" in changes
+    assert not [prop for prop in changes if prop.startswith("zoom-event") or "relayoutData" in prop]
+
+    page.get_by_label("Exponential (TensorBoard)").check()  # a change beyond the axes still redraws the lines
+    wait_until(page, f"{PANEL_PLOTS}.every(p => p._fullData.some(t => t.meta.raw))")
+    ranges = page.evaluate(f"() => {PANEL_PLOTS}.map(p => p._fullLayout.xaxis.range[0])")
+    assert all(90 < low < 100 for low in ranges)  # and keeps the zoom
 
 
 def test_a_zoom_dragged_on_one_panel_zooms_them_all_and_moves_the_slider(open_page, runs_url):
