@@ -84,6 +84,9 @@ new MutationObserver(() => {
     document.querySelectorAll('#rewardbench-chart .panel-box .js-plotly-plot').forEach(gd => {
         const metric = JSON.parse(gd.closest('.panel-box').id).metric;
         if (!window.panelDrawings.some(([drawn]) => drawn === metric)) window.panelDrawings.push([metric, frames]);
+        if (window.themeAtFirstPanel === undefined) {
+            window.themeAtFirstPanel = document.documentElement.dataset.theme || null;
+        }
     });
     if (window.summaryDrawn === null && document.querySelector('#summary-table table')) window.summaryDrawn = frames;
 }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
@@ -98,6 +101,8 @@ def test_a_new_chart_shows_its_panels_one_frame_after_another_overall_first(brow
     page.wait_for_function(f"() => {PANELS_DRAWN} && {PANEL_PLOTS}.length > 1")
     drawings = page.evaluate("window.panelDrawings")
     summary_drawn = page.evaluate("window.summaryDrawn")
+    theme_at_first_panel = page.evaluate("window.themeAtFirstPanel")
+    page.wait_for_function("() => document.documentElement.dataset.theme === 'light'")
     boxes = page.locator("#rewardbench-chart .panel-box").count()
     context.close()
     assert [metric for metric, _ in drawings][:2] == ["Overall", "Chat"] and len(drawings) == boxes
@@ -105,6 +110,8 @@ def test_a_new_chart_shows_its_panels_one_frame_after_another_overall_first(brow
     assert frames == sorted(set(frames))  # strictly later: a frame was shown between each two
     # The tables below the chart are built once the first panel is on screen, not after every panel.
     assert frames[0] < summary_drawn < frames[-1]
+    # The first panel is drawn with the page's first render, before Dash's first callbacks (the theme's among them).
+    assert theme_at_first_panel is None
 
 
 def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url):
@@ -263,7 +270,7 @@ def test_unreadable_files_are_listed_and_the_rest_is_shown(open_page, runs_url):
     page = open_page(runs_url)
     problems = page.locator("#data-problems")
     assert "not-a-number.csv line 3: column Chat: 'abc' is not a number" in problems.text_content()
-    assert page.evaluate(f"() => {LEGEND}.data.length") == 8
+    page.wait_for_function(f"() => {LEGEND_RUNS}.split(',').length === 8")  # the legend of every readable run
 
 
 def test_a_section_opens_to_show_its_subsets(open_page, runs_url):
