@@ -751,14 +751,19 @@
 
   // Work on the page's tables, which a new page does after the chart's first panel is on screen (the summary of
   // twenty runs is a hundred rows to lay out), and at the latest after a while, should Plotly never draw.
+  // Once the first panel is there, the tables are built at once: their pager's label, which Dash shows with this
+  // callback's return, and their rows go on screen together.
   function afterFirstPanel(work) {
-    var waiting = !firstPanelDrawn && Boolean(document.querySelector("#" + CHART_ID + " .panel-box"));
+    if (firstPanelDrawn || !document.querySelector("#" + CHART_ID + " .panel-box")) {
+      work();
+      return;
+    }
     var done = false;
     var once = function () {
       if (!done) { done = true; work(); }
     };
-    inTurn(TURN_TABLES, once, !waiting);
-    if (waiting) { setTimeout(once, TABLES_AT_THE_LATEST_MS); }
+    inTurn(TURN_TABLES, once, false);
+    setTimeout(once, TABLES_AT_THE_LATEST_MS);
   }
 
   // A drawing that throws becomes a rejected promise: the queue goes on to the next panel either way.
