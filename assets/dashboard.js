@@ -719,7 +719,9 @@
   // What gd was last drawn from, recorded before Plotly writes its own values into the layout.
   function recordDrawn(gd, figure) {
     var whole = figure && figure.layout && !Array.isArray(figure);
-    gd.drawnFigure = whole ? { data: figure.data, rest: drawnWithoutRanges(figure), ranges: rangeValues(figure.layout) } : null;
+    gd.drawnFigure = whole ?
+      { data: figure.data, rest: drawnWithoutRanges(figure), ranges: rangeValues(figure.layout) } :
+      null;
   }
 
   function drawFigure(plotly, react, gd, args) {
@@ -736,7 +738,9 @@
       var args = arguments;
       var draw = function () { return gd.isConnected ? drawFigure(plotly, react, gd, args) : gd; };
       if (gd.firstDrawing) { return gd.firstDrawing.then(draw, draw); }
-      if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box, .run-legend")) { return drawFigure(plotly, react, gd, args); }
+      if (gd._fullLayout || !gd.closest || !gd.closest(".panel-box, .run-legend")) {
+        return drawFigure(plotly, react, gd, args);
+      }
       var isLegend = Boolean(gd.closest(".run-legend"));
       var drawing = inTurn(isLegend ? TURN_LEGEND : TURN_PANEL, draw, true);
       var done = function () {
@@ -749,10 +753,9 @@
     };
   }
 
-  // Work on the page's tables, which a new page does after the chart's first panel is on screen (the summary of
-  // twenty runs is a hundred rows to lay out), and at the latest after a while, should Plotly never draw.
-  // Once the first panel is there, the tables are built at once: their pager's label, which Dash shows with this
-  // callback's return, and their rows go on screen together.
+  // Work on the page's tables. A new page does it after the chart's first panel is on screen (the summary of twenty
+  // runs is a hundred rows to lay out), or after a while should Plotly never draw; from then on at once, so that
+  // the rows come with their pager's label, which Dash shows from the same callback's return.
   function afterFirstPanel(work) {
     if (firstPanelDrawn || !document.querySelector("#" + CHART_ID + " .panel-box")) {
       work();
@@ -799,7 +802,7 @@
 
   // dcc.Graph's drawing part is a React.lazy component that waits for Plotly. Left to React, it is resolved
   // during the layout's first render and mounted one render later, after Dash's first callbacks (tables, URL,
-  // theme: about 0.1 s at the medium size). Resolved as soon as Plotly is here, the chart mounts with the layout.
+  // theme: 0.1-0.25 s for twenty runs). Resolved as soon as Plotly is here, the chart mounts with the layout.
   // The lazy component sits behind dcc.Graph's wrappers, which are rendered by hand to reach it; should they change
   // shape, React resolves it as before.
   function resolveGraphEarly() {
