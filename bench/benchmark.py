@@ -8,8 +8,8 @@ load, JS heap; then toggling a metric, changing the step range and showing a hov
 to ready, the loader against pandas.read_csv(engine="pyarrow") on the same files, a cached re-read, worker peak
 RSS, the live-reload poll with nothing changed (its size, gunicorn's own time for it from the access log, and the
 round trip), and chart callback latency with 20 concurrent clients. Beside the dashboard it times the first chart
-of bench/floor_app.py, a page with nothing but the same chart: what Dash and Plotly alone cost. It prints one
-table (medians, with min and max) and writes it as JSON and Markdown.
+and the step-range change of bench/floor_app.py, a page with nothing but the same chart and its slider: what Dash
+and Plotly alone cost. It prints one table (medians, with min and max) and writes it as JSON and Markdown.
 """
 
 from __future__ import annotations
@@ -156,21 +156,51 @@ def peak_rss_mb(master: int) -> float:
     return round(max(peaks), 1)
 
 
-def first_chart_seconds(browser, url: str) -> float:
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
+def first_chart_s(page, url: str) -> float:
+    """Loads ``url`` in ``page``: seconds from navigation start until the Overall line is on screen."""
     page.goto(url, wait_until="commit")
     timeout = f"new Promise(r => setTimeout(() => r(NaN), {FIRST_CHART_LIMIT_MS}))"
-    seconds = page.evaluate(f"() => Promise.race([({OVERALL_DRAWN})(), {timeout}])") / 1000
-    context.close()
-    return seconds
+    return page.evaluate(f"() => Promise.race([({OVERALL_DRAWN})(), {timeout}])") / 1000
+
+
+def settle(page) -> None:
+    """Until every panel has been drawn, and the browser has painted the last ones."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(ALL_PANELS_DRAWN, timeout=FIRST_CHART_LIMIT_MS)
+    page.wait_for_timeout(SETTLE_MS)
+
+
+def step_range_ms(page) -> float:
+    """From pressing Enter in the slider's low box (set to the middle step) until every panel shows the range."""
+    low = page.evaluate("() => Number(document.querySelector('#step-range').querySelector('input').min)")
+    high = page.evaluate("() => Number(document.querySelector('#step-range').querySelector('input').max)")
+    target = low + (high - low) // 2
+    box = page.locator("#step-range .dash-range-slider-min-input")
+    box.fill(str(target))
+    started = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(
+        f"() => {PLOTS}.every(gd => gd._fullLayout.xaxis.range[0] > {target - (high - low) * 0.05})",
+        polling="raf",
+        timeout=60_000,
+    )
+    return (time.perf_counter() - started) * 1000
 
 
 def floor_figures(browser, data: Path, log: Path, loads: int) -> dict:
-    """The first chart of bench/floor_app.py: the same chart on a page with nothing else."""
+    """The first chart and the step-range change of bench/floor_app.py: the same chart and slider on a page with
+    nothing else."""
     process, url, _ = start_server(data, log, app="bench.floor_app:server")
+    first_chart, range_ms = [], []
     try:
-        return {"floor_first_chart_s": spread([first_chart_seconds(browser, url) for _ in range(loads)])}
+        for _ in range(loads):
+            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            page = context.new_page()
+            first_chart.append(first_chart_s(page, url))
+            settle(page)
+            range_ms.append(step_range_ms(page))
+            context.close()
+        return {"floor_first_chart_s": spread(first_chart), "floor_step_range_ms": spread(range_ms)}
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=30)
@@ -190,12 +220,8 @@ def browser_figures(browser, url: str, loads: int) -> dict:
             lambda event, sizes=sizes: sizes.__setitem__("bytes", sizes["bytes"] + event["encodedDataLength"]),
         )
         session.on("Network.requestWillBeSent", lambda event, sizes=sizes: count_request(sizes, event["request"]))
-        page.goto(url, wait_until="commit")
-        timeout = f"new Promise(r => setTimeout(() => r(NaN), {FIRST_CHART_LIMIT_MS}))"
-        first_chart.append(page.evaluate(f"() => Promise.race([({OVERALL_DRAWN})(), {timeout}])") / 1000)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_function(ALL_PANELS_DRAWN, timeout=FIRST_CHART_LIMIT_MS)
-        page.wait_for_timeout(SETTLE_MS)
+        first_chart.append(first_chart_s(page, url))
+        settle(page)
         transferred.append(sizes["bytes"] / 1e6)
         requests.append(sizes["requests"])
         heap.append(session.send("Runtime.getHeapUsage")["usedSize"] / 1e6)
@@ -205,19 +231,7 @@ def browser_figures(browser, url: str, loads: int) -> dict:
         page.wait_for_timeout(500)
         toggle_requests.append(sizes["callbacks"] - before)
 
-        low = page.evaluate("() => Number(document.querySelector('#step-range').querySelector('input').min)")
-        high = page.evaluate("() => Number(document.querySelector('#step-range').querySelector('input').max)")
-        target = low + (high - low) // 2
-        box = page.locator("#step-range .dash-range-slider-min-input")
-        box.fill(str(target))
-        started = time.perf_counter()
-        box.press("Enter")
-        page.wait_for_function(
-            f"() => {PLOTS}.every(gd => gd._fullLayout.xaxis.range[0] > {target - (high - low) * 0.05})",
-            polling="raf",
-            timeout=60_000,
-        )
-        range_ms.append((time.perf_counter() - started) * 1000)
+        range_ms.append(step_range_ms(page))
 
         hover_ms.append(page.evaluate(HOVER))
         context.close()

@@ -19,6 +19,7 @@ def test_the_benchmark_runs_at_the_small_size(tmp_path):
     for measure in (
         "first_chart_s",
         "floor_first_chart_s",
+        "floor_step_range_ms",
         "transferred_mb",
         "step_range_ms",
         "hover_ms",
