@@ -301,22 +301,21 @@
     visible = visible || [];
     var summaryRows = (summary || []).filter(function (row) { return visible.indexOf(row.metric) >= 0; });
     var summaryShown = sortRows(summaryRows, summarySort);
-    if (!table || !table.columns) {
-      afterFirstPanel(function () {
-        renderTable("summary-table", "summary-sort", summaryColumns || [], summaryShown, summarySort);
-        var empty = document.getElementById("data-table");
-        if (empty) { empty.replaceChildren(); }
-      });
-      return ["", true, true];
-    }
-    var pages = pageCount(table.rows);
+    var asTable = Boolean(table && table.columns);
+    var pages = asTable ? pageCount(table.rows) : 1;
     var current = Math.min(Math.max(page || 0, 0), pages - 1);
-    var sorted = sortRows(table.rows, dataSort);
+    var sorted = asTable ? sortRows(table.rows, dataSort) : [];
     var shown = sorted.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
     afterFirstPanel(function () {
       renderTable("summary-table", "summary-sort", summaryColumns || [], summaryShown, summarySort);
-      renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort);
+      if (asTable) {
+        renderTable("data-table", "data-sort", dataColumns(table, visible), shown, dataSort);
+      } else {
+        var empty = document.getElementById("data-table");
+        if (empty) { empty.replaceChildren(); }
+      }
     });
+    if (!asTable) { return ["", true, true]; }
     var label = sorted.length ?
       "Rows " + (current * PAGE_SIZE + 1) + "\u2013" + (current * PAGE_SIZE + shown.length) + " of " + sorted.length :
       "No rows";
@@ -701,33 +700,32 @@
     return RANGE_KEYS.map(function (key) { return layout[key[0]] ? layout[key[0]][key[1]] : undefined; });
   }
 
-  // The Plotly.update arguments that turn what gd shows into figure, or null when more than its ranges changed.
-  function rangeUpdate(gd, figure) {
+  // What a figure from dcc.Graph is drawn from, recorded before Plotly writes its own values into the layout; null
+  // for Plotly.react's other ways of being called.
+  function drawnFrom(figure) {
+    if (!figure || !figure.layout || Array.isArray(figure)) { return null; }
+    return { data: figure.data, rest: drawnWithoutRanges(figure), ranges: rangeValues(figure.layout) };
+  }
+
+  // The Plotly.update arguments that turn what gd shows into the figure drawn from next, or null when more than
+  // its ranges changed.
+  function rangeUpdate(gd, next) {
     var drawn = gd.drawnFigure;
-    if (!drawn || !gd._fullLayout || !figure || !figure.layout || figure.data !== drawn.data) { return null; }
-    if (drawnWithoutRanges(figure) !== drawn.rest) { return null; }
-    var values = rangeValues(figure.layout);
+    if (!drawn || !next || !gd._fullLayout || next.data !== drawn.data || next.rest !== drawn.rest) { return null; }
     var update = {};
     for (var i = 0; i < RANGE_KEYS.length; i++) {
-      if (JSON.stringify(values[i]) === JSON.stringify(drawn.ranges[i])) { continue; }
-      if (values[i] === undefined) { return null; }
-      update[RANGE_KEYS[i].join(".")] = values[i];
+      if (JSON.stringify(next.ranges[i]) === JSON.stringify(drawn.ranges[i])) { continue; }
+      if (next.ranges[i] === undefined) { return null; }
+      update[RANGE_KEYS[i].join(".")] = next.ranges[i];
     }
     return update;
   }
 
-  // What gd was last drawn from, recorded before Plotly writes its own values into the layout.
-  function recordDrawn(gd, figure) {
-    var whole = figure && figure.layout && !Array.isArray(figure);
-    gd.drawnFigure = whole ?
-      { data: figure.data, rest: drawnWithoutRanges(figure), ranges: rangeValues(figure.layout) } :
-      null;
-  }
-
   function drawFigure(plotly, react, gd, args) {
     if (!gd || typeof gd !== "object") { return react.apply(plotly, args); }
-    var update = rangeUpdate(gd, args[1]);
-    recordDrawn(gd, args[1]);
+    var next = drawnFrom(args[1]);
+    var update = rangeUpdate(gd, next);
+    gd.drawnFigure = next;
     return update ? plotly.update(gd, {}, update) : react.apply(plotly, args);
   }
 
