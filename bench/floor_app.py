@@ -22,7 +22,7 @@ from components.loader import load_path
 from components.page import VENDOR_DIR, DashboardPage
 from components.render import chart_state
 from components.view import make_view, run_names
-from components.zoom import padded
+from components.zoom import plan_zoom
 
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"
 
@@ -42,8 +42,8 @@ def create_floor_app(settings: Settings) -> DashboardPage:
 
     @app.callback(Output(ids.panel_graph(ALL), "figure"), Input(ids.STEP_SLIDER, "value"), prevent_initial_call=True)
     def zoom(slider):
-        x_range = padded((min(slider), max(slider)))
-        return zoom_patches(zoom_updates(frame, view, list(view.metrics), x_range), ctx.outputs_list)
+        plan = plan_zoom("slider", slider, None, tuple(slider), view.bounds)
+        return zoom_patches(zoom_updates(frame, view, list(view.metrics), plan.x_range), ctx.outputs_list)
 
     return app
 
