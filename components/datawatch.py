@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from components.discovery import MAX_DEPTH
+
 RECENT_SECONDS = 120
 WRITTEN_WHOLE = (".json",)
 FULL_SCAN_SECONDS = 60
-# Runs, a run's checkpoint directories, their result files: as deep as the loader reads.
-DATA_DEPTH = 3
+DATA_DEPTH = MAX_DEPTH + 1  # the data path and as many folders below it as the loader reads
 
 
 @dataclass(frozen=True)
@@ -45,39 +46,69 @@ class Scan:
 
 
 def scan(
-    directory: str, suffixes: Collection[str], depth: int, previous: Scan | None = None, recent_ns: int = 0
+    directory: str,
+    suffixes: Collection[str],
+    depth: int,
+    previous: Scan | None = None,
+    recent_ns: int = 0,
+    above: frozenset = frozenset(),
 ) -> Scan:
     """The data files (names ending in one of ``suffixes``) in ``directory`` and ``depth`` - 1 levels below.
-    Subdirectories that ``previous`` holds are refreshed (see refresh) rather than scanned."""
+    Subdirectories that ``previous`` holds are refreshed (see refresh) rather than scanned. A link back to a folder
+    ``above`` is not followed, and a folder that cannot be listed is kept as UNREADABLE (the loader says why)."""
     # The directory's time is read before its listing: a file added meanwhile shows as a change next time.
-    mtime_ns = os.stat(directory).st_mtime_ns
+    own = os.stat(directory)
+    above = above | {(own.st_dev, own.st_ino)}
     files, dirs = {}, {}
     with os.scandir(directory) as listing:
         for entry in listing:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir():
-                if depth > 1:
+                if depth > 1 and not _loops(entry, above):
                     known = previous.dirs.get(entry.name) if previous else None
-                    dirs[entry.name] = (
-                        scan(entry.path, suffixes, depth - 1)
-                        if known is None
-                        else refresh(known, entry.path, suffixes, depth - 1, recent_ns)
-                    )
+                    dirs[entry.name] = _subdirectory(entry.path, suffixes, depth - 1, known, recent_ns, above)
             elif entry.name[entry.name.rfind(".") :].lower() in suffixes:
                 stat = entry.stat()
                 files[entry.name] = (stat.st_size, stat.st_mtime_ns)
-    return Scan(mtime_ns, files, dirs)
+    return Scan(own.st_mtime_ns, files, dirs)
 
 
-def refresh(previous: Scan, directory: str, suffixes: Collection[str], depth: int, recent_ns: int) -> Scan:
+UNREADABLE = Scan(-1)
+
+
+def _loops(entry: os.DirEntry, above: frozenset) -> bool:
+    if not entry.is_symlink():
+        return False
+    stat = entry.stat()
+    return (stat.st_dev, stat.st_ino) in above
+
+
+def _subdirectory(path: str, suffixes, depth: int, known: Scan | None, recent_ns: int, above: frozenset) -> Scan:
+    try:
+        if known is None or known is UNREADABLE:
+            return scan(path, suffixes, depth, above=above)
+        return refresh(known, path, suffixes, depth, recent_ns, above)
+    except (PermissionError, NotADirectoryError):
+        return UNREADABLE
+
+
+def refresh(
+    previous: Scan,
+    directory: str,
+    suffixes: Collection[str],
+    depth: int,
+    recent_ns: int,
+    above: frozenset = frozenset(),
+) -> Scan:
     """``previous`` brought up to date: a directory whose time changed is listed again, and files that may have
     grown since (logs, and result files last modified at or after ``recent_ns``) are looked at again; the rest is
     kept as it was."""
     # A recently changed directory is listed again even when its time is the same: file times are kept in clock
     # ticks of a few milliseconds, and a second change within the same tick would not move it.
-    if previous.mtime_ns >= recent_ns or os.stat(directory).st_mtime_ns != previous.mtime_ns:
-        return scan(directory, suffixes, depth, previous, recent_ns)
+    own = os.stat(directory)
+    if previous.mtime_ns >= recent_ns or own.st_mtime_ns != previous.mtime_ns:
+        return scan(directory, suffixes, depth, previous, recent_ns, above)
     files = {}
     for name, (size, mtime_ns) in previous.files.items():
         if mtime_ns >= recent_ns or not name.lower().endswith(WRITTEN_WHOLE):
@@ -85,8 +116,9 @@ def refresh(previous: Scan, directory: str, suffixes: Collection[str], depth: in
             files[name] = (stat.st_size, stat.st_mtime_ns)
         else:
             files[name] = (size, mtime_ns)
+    above = above | {(own.st_dev, own.st_ino)}
     dirs = {
-        name: refresh(sub, os.path.join(directory, name), suffixes, depth - 1, recent_ns)
+        name: _subdirectory(os.path.join(directory, name), suffixes, depth - 1, sub, recent_ns, above)
         for name, sub in previous.dirs.items()
     }
     return Scan(previous.mtime_ns, files, dirs)

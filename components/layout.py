@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import dcc, html
 
-from components import ids
+from components import formats, ids
 from components.analysis import (
     SMOOTHING_EMA,
     SMOOTHING_MOVING_AVERAGE,
@@ -267,11 +267,12 @@ def create_upload_control(settings: Settings) -> html.Fieldset:
                 id=ids.UPLOAD,
                 className="upload",
                 max_size=settings.upload_limit_bytes,
+                accept=formats.upload_accept(),
                 children=html.Div(
                     [html.Span("Drop a run file here or "), html.A("choose one", href="#", className="link")]
                 ),
             ),
-            html.P(f"CSV, TSV, JSON Lines or a RewardBench result JSON, up to {limit}.", className="hint"),
+            html.P(f"{formats.upload_hint()}, up to {limit}.", className="hint"),
             html.Div(
                 id=ids.UPLOAD_MESSAGE,
                 className="message",

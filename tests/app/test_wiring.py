@@ -15,7 +15,6 @@ from components.page import GRAPH_CHUNK, PLOTLY_ASSET, REGENERATOR_ASSET
 from tests.support import REPO, SHIPPED_RUN, callback_payload, find_component, page_values, pattern_keys
 
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
-FIXTURE_RUNS = REPO / "tests" / "fixtures" / "runs"
 
 
 class Dashboard:
@@ -131,8 +130,8 @@ def test_reset_returns_to_every_step(dashboard):
     assert response.get_json()["response"][ids.STEP_SLIDER]["value"] == [0, 600]
 
 
-def test_a_zoom_with_no_section_open_leaves_the_subsets_alone():
-    runs = Dashboard(Settings(data_path=FIXTURE_RUNS))
+def test_a_zoom_with_no_section_open_leaves_the_subsets_alone(runs_dir):
+    runs = Dashboard(Settings(data_path=runs_dir))
     values = {
         **page_values(layout_of(runs.client)),
         f"{ids.RUN_PICKER}.value": ["rm-checkpoints"],
@@ -144,8 +143,8 @@ def test_a_zoom_with_no_section_open_leaves_the_subsets_alone():
     assert response.get_json()["response"][ids.SUBSET_BOX]["hidden"] is False  # an open section follows the zoom
 
 
-def test_a_zoom_updates_the_summary_and_leaves_the_best_checkpoints_over_every_step_alone():
-    runs = Dashboard(Settings(data_path=FIXTURE_RUNS))
+def test_a_zoom_updates_the_summary_and_leaves_the_best_checkpoints_over_every_step_alone(runs_dir):
+    runs = Dashboard(Settings(data_path=runs_dir))
     values = {
         **page_values(layout_of(runs.client)),
         f"{ids.RUN_PICKER}.value": ["rm-checkpoints"],
@@ -166,8 +165,8 @@ def test_relayout_without_a_step_change_sends_nothing(dashboard):
     assert response.status_code == 204
 
 
-def test_a_zoom_of_several_runs_patches_every_panel_with_its_own_y_range():
-    runs = Dashboard(Settings(data_path=FIXTURE_RUNS))
+def test_a_zoom_of_several_runs_patches_every_panel_with_its_own_y_range(runs_dir):
+    runs = Dashboard(Settings(data_path=runs_dir))
     layout = layout_of(runs.client)
     names = page_values(layout)[f"{ids.RUN_PICKER}.value"]
     panels = pattern_keys(layout, ids.PANEL_GRAPH, "metric")
@@ -202,8 +201,8 @@ def test_a_new_page_shows_the_data_as_it_is_now(tmp_path):
 
 
 @pytest.fixture
-def runs_dashboard(tmp_path):
-    shutil.copytree(FIXTURE_RUNS, tmp_path / "runs")
+def runs_dashboard(tmp_path, runs_dir):
+    shutil.copytree(runs_dir, tmp_path / "runs")
     shutil.copy(REPO / "tests" / "fixtures" / "bad" / "not-a-number.csv", tmp_path / "runs")
     return Dashboard(Settings(data_path=tmp_path / "runs")), tmp_path / "runs"
 

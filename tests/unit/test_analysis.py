@@ -10,9 +10,7 @@ from components.analysis import best_checkpoint, best_checkpoints, ema, moving_a
 from components.layout import best_panel_data
 from components.loader import load_path, load_run
 from components.view import make_view
-from tests.support import REPO, SHIPPED_RUN
-
-RUNS = REPO / "tests" / "fixtures" / "runs"
+from tests.support import SHIPPED_RUN
 
 NAN = math.nan
 
@@ -96,8 +94,8 @@ def test_summary_rows_of_an_empty_frame():
     assert summary_rows(empty, ["a"], ["Chat"], (0, 1)) == []
 
 
-def test_the_best_panel_lists_each_runs_metrics_and_subsets_at_its_best_step():
-    frame = load_path(RUNS).frame
+def test_the_best_panel_lists_each_runs_metrics_and_subsets_at_its_best_step(runs_dir):
+    frame = load_path(runs_dir).frame
     view = make_view(frame, ["rm-checkpoints", "wide"])
     data = best_panel_data(frame, best_checkpoints(frame, view.runs, "Overall"))
     assert data["metric"] == "Overall"

@@ -12,7 +12,6 @@ from components.loader import SUPPORTED_SUFFIXES, DataError, ParseCache, load_pa
 from components.scoring import PAPER
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-RUNS = FIXTURES / "runs"
 BAD = FIXTURES / "bad"
 
 
@@ -22,8 +21,13 @@ def values(frame, run, metric):
 
 
 @pytest.fixture(scope="module")
-def loaded():
-    return load_path(RUNS)
+def runs(runs_dir):
+    return runs_dir
+
+
+@pytest.fixture(scope="module")
+def loaded(runs):
+    return load_path(runs)
 
 
 def test_a_directory_gives_one_run_per_file_or_checkpoint_folder(loaded):
@@ -54,9 +58,9 @@ def subset_doc(path):
     return document.get("extra_results", document)
 
 
-def test_run_rm_result_files_give_weighted_sections_and_keep_subsets(loaded):
+def test_run_rm_result_files_give_weighted_sections_and_keep_subsets(runs, loaded):
     frame = loaded.frame
-    doc = subset_doc(RUNS / "rm-checkpoints" / "checkpoint-200" / "org_rm-7b.json")
+    doc = subset_doc(runs / "results" / "eval-set" / "rm-checkpoints" / "checkpoint-200.json")
     chat = (
         doc["alpacaeval-easy"] * 100 + doc["alpacaeval-length"] * 95 + doc["alpacaeval-hard"] * 95
         + doc["mt-bench-easy"] * 28 + doc["mt-bench-med"] * 40
@@ -64,26 +68,29 @@ def test_run_rm_result_files_give_weighted_sections_and_keep_subsets(loaded):
     assert values(frame, "rm-checkpoints", "Chat")[200] == pytest.approx(chat)
     assert sorted(values(frame, "rm-checkpoints", "Overall")) == [100, 200, 300]
     assert values(frame, "rm-checkpoints", "math-prm")[300] == pytest.approx(
-        subset_doc(RUNS / "rm-checkpoints" / "checkpoint-300" / "org_rm-7b.json")["math-prm"] * 100
+        subset_doc(runs / "results" / "eval-set" / "rm-checkpoints" / "checkpoint-300.json")["math-prm"] * 100
     )
     sections = [values(frame, "rm-checkpoints", s)[100] for s in ("Chat", "Chat Hard", "Safety", "Reasoning")]
     assert values(frame, "rm-checkpoints", "Overall")[100] == pytest.approx(sum(sections) / 4)
 
 
-def test_rewardbench_cli_files_use_extra_results_not_accuracy(loaded):
+def test_rewardbench_cli_files_use_extra_results_not_accuracy(runs, loaded):
     reasoning = values(loaded.frame, "cli-steps", "Reasoning")
     assert sorted(reasoning) == [0, 250, 500]
-    assert values(loaded.frame, "cli-steps", "Overall")[0] != pytest.approx(77.0)
+    accuracy = json.loads((runs / "results" / "cli-steps" / "step_0.json").read_text())["accuracy"]
+    assert values(loaded.frame, "cli-steps", "Overall")[0] != pytest.approx(accuracy * 100)
 
 
-def test_rewardbench_2_files_have_their_own_metrics(loaded):
+def test_rewardbench_2_files_have_their_own_metrics(runs, loaded):
     rb2 = loaded.frame[loaded.frame["run"] == "rb2-run"]
     assert set(rb2["metric"]) == {
         "RB2 Factuality", "RB2 Precise IF", "RB2 Math", "RB2 Safety", "RB2 Focus", "RB2 Ties", "RB2 Score",
     }  # fmt: skip
     assert "Safety" not in set(rb2["metric"])
-    mean = (0.61 + 200 / 5000 + 0.35 + 0.6 + 0.82 + 0.71 + 0.55) / 6 * 100
-    assert values(loaded.frame, "rb2-run", "RB2 Score")[200] == pytest.approx(mean)
+    summary = json.loads((runs / "results" / "eval-set" / "rb2-run-step-200.json").read_text())
+    categories = ("Factuality", "Precise IF", "Math", "Safety", "Focus", "Ties")
+    mean = sum(summary[category] for category in categories) / 6 * 100
+    assert values(loaded.frame, "rb2-run", "RB2 Score")[200] == pytest.approx(mean, abs=1e-9)
 
 
 def test_step_key_wins_over_the_file_name(tmp_path):
@@ -133,7 +140,7 @@ BAD_CASES = {
     "not-a-number.csv": "not-a-number.csv line 3: column Chat: 'abc' is not a number",
     "ragged.csv": "ragged.csv: line 3: 4 fields where the header has 3",
     "array-line.jsonl": "array-line.jsonl line 2: expected a JSON object, found an array",
-    "invalid.jsonl": "invalid.jsonl line 2: not valid JSON (Expecting ',' delimiter at column 24)",
+    "invalid.jsonl": "invalid.jsonl line 2: not valid JSON (unexpected end of data at column 24)",
     "string-value.jsonl": 'string-value.jsonl line 1: key "Chat": "high" is not a number',
     "array.json": "array.json item 0: expected a JSON object, found a number",
     "extra-results-array.json": 'extra-results-array.json: key "extra_results": expected an object, found an array',
@@ -151,8 +158,8 @@ def test_every_bad_fixture_has_a_case():
     assert sorted(path.name for path in BAD.iterdir()) == sorted(BAD_CASES)
 
 
-def test_bad_files_in_a_directory_are_listed_and_every_other_run_loads(tmp_path):
-    shutil.copytree(RUNS, tmp_path / "runs")
+def test_bad_files_in_a_directory_are_listed_and_every_other_run_loads(tmp_path, runs):
+    shutil.copytree(runs, tmp_path / "runs")
     for name in ("not-a-number.csv", "array-line.jsonl"):
         shutil.copy(BAD / name, tmp_path / "runs" / name)
     result = load_path(tmp_path / "runs")
@@ -172,7 +179,7 @@ def test_a_bad_checkpoint_file_is_listed_and_the_run_keeps_its_other_checkpoints
     (run / "step_200.json").write_text("[0.9]")
     result = load_path(run)
     assert values(result.frame, "run", "Chat") == {100: pytest.approx(90.0)}
-    assert result.problems == (f"{run / 'step_200.json'}: expected a JSON object, found an array",)
+    assert result.problems == (f"{run / 'step_200.json'} item 0: expected a JSON object, found a number",)
 
 
 @pytest.mark.parametrize("name", ["being-written.jsonl", "being-written.csv"])
