@@ -260,7 +260,8 @@
       columns.forEach(function (column) {
         var td = tr.insertCell();
         if (column.decimals !== undefined) { td.className = "number"; }
-        td.textContent = cellText(row[column.id], column);
+        // A column may show another field of the row than the one it sorts by (the best step: "final").
+        td.textContent = column.label ? row[column.label] : cellText(row[column.id], column);
       });
     });
     container.replaceChildren(table);
@@ -352,7 +353,7 @@
       " Tied with step" + (run.tied_steps.length > 1 ? "s " : " ") + run.tied_steps.join(", ") +
       "; the earliest is picked." : "";
     headline.appendChild(document.createTextNode(
-      " \u2014 step " + run.step + ": " + metric + " " + run.value.toFixed(1) + " %." + ties
+      " \u2014 " + run.place + ": " + metric + " " + run.value.toFixed(1) + " %." + ties
     ));
     block.appendChild(headline);
     block.appendChild(miniTable(run.metrics));
@@ -371,11 +372,12 @@
     best.runs.forEach(function (run) {
       run.metrics.forEach(function (pair) { if (metrics.indexOf(pair[0]) < 0) { metrics.push(pair[0]); } });
     });
-    var columns = [{ name: "Run", id: "run" }, { name: "Best step", id: "step", decimals: 0 }]
+    var columns = [{ name: "Run", id: "run" }, { name: "Best step", id: "step", decimals: 0, label: "shown_step" }]
       .concat(metrics.map(function (name) { return { name: name + " (%)", id: "metric:" + name, decimals: 1 }; }))
       .concat([{ name: "Tied with steps", id: "ties" }]);
     var rows = best.runs.map(function (run) {
-      var row = { run: run.run, step: run.step, ties: run.tied_steps.join(", ") };
+      var row = { run: run.run, step: run.step, shown_step: run.final ? "final" : String(run.step),
+                  ties: run.tied_steps.join(", ") };
       run.metrics.forEach(function (pair) { row["metric:" + pair[0]] = pair[1]; });
       return row;
     });
@@ -388,7 +390,7 @@
     best.runs.filter(function (run) { return run.subsets.length; }).forEach(function (run) {
       var details = element("details");
       details.className = "best-subsets";
-      details.appendChild(element("summary", run.run + ": subsets at step " + run.step));
+      details.appendChild(element("summary", run.run + ": subsets at " + run.place));
       run.subsets.forEach(function (section) {
         details.appendChild(element("h3", section[0]));
         details.appendChild(miniTable(section[1]));

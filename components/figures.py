@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.io as pio
 
 from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
+from components.loader import FINALS
 from components.metrics import OVERALL, axis_label
 from components.view import RUN_PALETTE, View
 from components.zoom import AxisScale, StepRange, axis_scale, fit_value_range
@@ -206,17 +207,51 @@ def _nullable(values) -> np.ndarray:
     return np.asarray(values, dtype=float)
 
 
+FINAL_HOVER = " (final model)"
+
+
+def final_steps(frame: pd.DataFrame, runs) -> dict[str, int]:
+    """The step each of ``runs`` draws its final model at, for the runs that have one (a result file with no step
+    in its path: components/checkpoints.py places it one checkpoint interval after the last step)."""
+    finals = frame.attrs.get(FINALS, {})
+    return {run: finals[run] for run in runs if run in finals}
+
+
+def _final_marks(finals: dict[str, int], options: ChartOptions) -> list[dict]:
+    """A "final" label at the foot of the plot above each step where a shown run's final model is drawn."""
+    if options.x_axis != "step":
+        return []
+    return [
+        {"x": step, "xref": "x", "y": 0, "yref": "paper", "yanchor": "bottom", "text": "final", "showarrow": False,
+         "font": {"size": 11, "color": options.palette.axis_line}, "name": "final"}
+        for step in sorted(set(finals.values()))
+    ]  # fmt: skip
+
+
+def best_place(best, finals: dict[str, int]) -> str:
+    """Where a best checkpoint is, in words: \"step 400\", or \"the final model\"."""
+    return "the final model" if finals.get(best.run) == best.step else f"step {best.step}"
+
+
 def _line_traces(
     points, *, name, colour, width, marker_size, meta, uid, visible, options, axes=None, group=None, in_panel=False,
-    x=None, symbol="circle",
+    x=None, symbol="circle", final_step=None,
 ):  # fmt: skip
     """The traces of one line: the line itself, or with smoothing on, the smoothed line over a faint raw one.
-    In a panel the legend lists runs (on separate traces) and the hover names each point's step."""
+    In a panel the legend lists runs (on separate traces) and the hover names each point's step; the point of a
+    run's final model (``final_step``) is named "final model" instead."""
     axes = axes or {}
     hover_suffix = " (step %{x})" if in_panel and options.x_axis == "step" else ""
     raw = points["value"].to_numpy(dtype=float)
     raw_values = _nullable(raw)
     steps = points["step"].to_numpy() if x is None else x
+    labels = {}
+    if final_step is not None and options.x_axis == "step":
+        final = points["step"].to_numpy() == final_step
+        step_label = [f" (step {step})" if in_panel else "" for step in points["step"].tolist()]
+        labels = {"text": [FINAL_HOVER if is_final else label for is_final, label in zip(final, step_label,
+                                                                                        strict=True)]}  # fmt: skip
+        hover_suffix = "%{text}"
     dense = len(steps) > MARKER_LIMIT
     with_markers = "lines" if dense else "lines+markers"
     width = DENSE_LINE_WIDTH if dense else width
@@ -234,6 +269,7 @@ def _line_traces(
                 marker=_marker(colour, marker_size, symbol, options),
                 hovertemplate="%{y:.1f}%" + hover_suffix,
                 showlegend=not in_panel,
+                **labels,
                 **common,
             )
         ]
@@ -264,6 +300,7 @@ def _line_traces(
             line={"color": colour, "width": width},
             hovertemplate="%{y:.1f}% (raw %{customdata:.1f}%)" + hover_suffix,
             showlegend=not in_panel,
+            **labels,
             **common,
         ),
     ]
@@ -371,6 +408,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     run = view.runs[0]
     scale = step_axis(frame, view, options)
     lines = _Lines(frame, view.runs)
+    finals = final_steps(frame, view.runs)
     traces = []
     for index, metric in enumerate(view.metrics):
         points = lines(run, metric)
@@ -386,6 +424,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             visible=True if metric in visible else "legendonly",
             options=options,
             symbol=MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)],
+            final_step=finals.get(run),
         ):
             traces.append(trace)
     layout = _base_layout(title, x_range, "lines", list(view.metrics), options, scale)
@@ -394,7 +433,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     layout["yaxis"] = _y_axis(
         options, title={"text": "RewardBench (%)"}, range=y_range(run_frame, visible, x_range, options)
     )
-    annotations = []
+    annotations = _final_marks(finals, options)
     if options.best_metric in view.metrics:
         for best in best_checkpoints(frame, [run], options.best_metric):
             is_shown = best.metric in visible
@@ -405,7 +444,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
                 {
                     "x": best_x,
                     "y": best.value,
-                    "text": f"Best {plotly_text(best.metric)}: {best.value:.1f}% at step {best.step}",
+                    "text": f"Best {plotly_text(best.metric)}: {best.value:.1f}% at {best_place(best, finals)}",
                     "showarrow": True,
                     "arrowhead": 0,
                     "ax": 0,
@@ -425,6 +464,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
 def _panel_traces(frame, lines, view: View, metric: str, colours, options, *, visible, axes, scale) -> list[dict]:
     """The lines of one metric, one per run, with each run's star when the metric is the best one's."""
     traces = []
+    finals = final_steps(frame, view.runs)
     for run in view.runs:
         points = lines(run, metric)
         if points.empty:
@@ -444,6 +484,7 @@ def _panel_traces(frame, lines, view: View, metric: str, colours, options, *, vi
             axes=axes,
             group=run,
             in_panel=True,
+            final_step=finals.get(run),
         )
     if metric == options.best_metric:
         shown = frame[frame["run"].isin(view.runs)]
@@ -517,7 +558,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
             scale=scale,
         )  # fmt: skip
     traces += [_legend_trace(run, colours.get(run, RUN_PALETTE[0])) for run in view.runs]
-    layout["annotations"] = annotations
+    layout["annotations"] = annotations + _final_marks(final_steps(frame, view.runs), options)
     layout["margin"] = {"l": 64, "r": 24, "t": 72, "b": 56}
     return _figure(traces, layout, options.palette)
 
@@ -564,7 +605,7 @@ def build_chart(
         layout = _base_layout("", x_range, "panel", [metric], options, scale)
         layout.pop("title")
         layout.update(showlegend=False, margin={"l": 64, "r": 24, "t": 28, "b": 48})
-        layout["annotations"] = [_panel_label(metric, "y")]
+        layout["annotations"] = [_panel_label(metric, "y"), *_final_marks(final_steps(frame, view.runs), options)]
         # Fixed margins that fit the labels: with automargin Plotly measures them and draws the panel a second time
         # whenever a zoom changes them, which doubled the cost of a panel's first zoom.
         layout["xaxis"].update(automargin=False, title={**layout["xaxis"]["title"], "standoff": 4})

@@ -16,7 +16,14 @@ from components.analysis import (
     summary_rows,
 )
 from components.config import Settings
-from components.figures import PANEL_FIGURE_HEIGHT_PX, Chart, ChartOptions, metric_colour
+from components.figures import (
+    PANEL_FIGURE_HEIGHT_PX,
+    Chart,
+    ChartOptions,
+    best_place,
+    final_steps,
+    metric_colour,
+)
 from components.loader import LoadResult
 from components.metrics import DETAIL_PARENTS, axis_label, main_metrics, subsets_of
 from components.render import ChartState, chart_key, chart_state, section_options
@@ -307,6 +314,7 @@ def best_panel_data(frame, bests: list[Best]) -> dict:
         return {"metric": None, "runs": []}
     runs = {best.run for best in bests}
     by_run = dict(list(frame[frame["run"].isin(runs)].groupby("run", sort=False, observed=True)))
+    finals = final_steps(frame, runs)
     listed = []
     for best in bests:
         rows_of_run = by_run[best.run]
@@ -317,6 +325,8 @@ def best_panel_data(frame, bests: list[Best]) -> dict:
             {
                 "run": best.run,
                 "step": best.step,
+                "final": finals.get(best.run) == best.step,
+                "place": best_place(best, finals),
                 "value": best.value,
                 "tied_steps": list(best.tied_steps),
                 "metrics": [[m, float(values[m])] for m in headline],

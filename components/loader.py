@@ -32,6 +32,9 @@ __all__ = ["DataError", "LoadResult", "ParseCache", "load_path", "load_run", "pa
 
 TIDY_COLUMNS = ("run", "step", "metric", "value")
 TIDY_DTYPES = {"run": "category", "step": "int64", "metric": "category", "value": "float64"}
+# The frame's attrs[FINALS] maps a run to the step its final model is drawn at (a result without a step in its
+# path): the chart labels that point "final". pandas carries attrs through filters, sorts and groups.
+FINALS = "finals"
 SUPPORTED_SUFFIXES = formats.SUFFIXES
 
 
@@ -40,7 +43,8 @@ class LoadResult:
     """Every run found under a data path, plus what could not be read and what the user should know.
 
     ``outcomes`` holds each checkpoint's per-prompt outcomes (components/outcomes.py) by (run, step), for the
-    checkpoints that have per-prompt files; ``finals`` the step at which a run's final model is drawn."""
+    checkpoints that have per-prompt files; ``finals`` the step at which a run's final model is drawn (as the
+    frame's attrs[FINALS])."""
 
     frame: pd.DataFrame
     problems: tuple[str, ...] = ()
@@ -68,7 +72,7 @@ def concat_runs(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return empty_frame()
     if len(frames) == 1:
         return frames[0].reset_index(drop=True)
-    return pd.DataFrame(
+    combined = pd.DataFrame(
         {
             "run": _concat_categorical([frame["run"] for frame in frames]),
             "step": np.concatenate([frame["step"].to_numpy(dtype="int64") for frame in frames]),
@@ -76,6 +80,10 @@ def concat_runs(frames: list[pd.DataFrame]) -> pd.DataFrame:
             "value": np.concatenate([frame["value"].to_numpy(dtype="float64") for frame in frames]),
         }
     )
+    finals = {run: step for frame in frames for run, step in frame.attrs.get(FINALS, {}).items()}
+    if finals:
+        combined.attrs[FINALS] = finals
+    return combined
 
 
 def _concat_categorical(columns: list[pd.Series]) -> pd.Categorical:
@@ -210,7 +218,8 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
             placed.append((_placement(root, path), parsed))
     runs = assemble(placed)
     frame, clash_notes = _combine([*frames, _runs_frame(runs, convention)])
-    return LoadResult(frame, tuple(problems), tuple([*notes, *runs.notes, *clash_notes]), runs.outcomes, runs.finals)
+    notes = (*notes, *runs.notes, *clash_notes)
+    return LoadResult(frame, tuple(problems), notes, runs.outcomes, frame.attrs.get(FINALS, {}))
 
 
 def _parse_file(path: Path, cache: ParseCache) -> RunTables | Evaluation:
@@ -268,7 +277,10 @@ def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
             )
             runs = pd.Categorical(part["run"])
             renamed = [f"{run} ({index + 1})" if run in clashing else run for run in runs.categories]
+            finals = part.attrs.get(FINALS, {})
             part = part.assign(run=runs.rename_categories(renamed))
+            names_now = dict(zip(runs.categories, renamed, strict=True))
+            part.attrs[FINALS] = {names_now.get(run, run): step for run, step in finals.items()}
         parts.append(part)
     return concat_runs(parts), notes
 
@@ -284,7 +296,10 @@ def _run_tables_frame(where: str, parsed: RunTables, convention: str) -> tuple[p
 
 
 def _runs_frame(runs: Runs, convention: str) -> pd.DataFrame:
-    return concat_runs([_finish(table.name, table, convention, [], percent=True) for table in runs.tables])
+    frame = concat_runs([_finish(table.name, table, convention, [], percent=True) for table in runs.tables])
+    if runs.finals:
+        frame.attrs[FINALS] = dict(runs.finals)
+    return frame
 
 
 def _finish(where: str, table: Table, convention: str, notes: list[str], percent: bool = False) -> pd.DataFrame:

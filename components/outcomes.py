@@ -6,7 +6,7 @@ subset, its outcome and the rewards. From them every subset score follows as the
 "results" per subset, and RewardBench 2's Ties by the formula of rewardbench/utils.py process_single_model.
 
 The prompts (ids and subsets) are the same for every checkpoint evaluated on the same data, so they are kept once
-(PromptSet) and shared; a checkpoint adds only its outcomes and rewards (9 bytes a prompt for RewardBench).
+(PromptSet) and shared; a checkpoint adds only its outcomes and rewards (10 bytes a prompt for RewardBench).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Outcomes:
 
     suite: str
     prompts: PromptSet
-    outcome: np.ndarray  # float32, or float64 where float32 would round (RewardBench 2's 1/3)
+    outcome: np.ndarray  # float16 (1, 0.5, 0), or wider where that would round (RewardBench 2's 1/3)
     chosen: np.ndarray | None = None  # float32
     rejected: np.ndarray | None = None  # float32
     scores: np.ndarray | None = None  # every answer's reward, prompt after prompt (float32 as models compute)

@@ -40,6 +40,10 @@ class DataProvider:
         """Every run under the data path now (from the cache when files are unchanged)."""
         return load_path(self.settings.data_path, self.settings.overall_convention, self._cache)
 
+    def outcomes(self, run: str, step: int) -> tuple:
+        """A checkpoint's per-prompt outcomes (components/outcomes.py), one per per-prompt file; () without any."""
+        return self.load().outcomes.get((run, step), ())
+
 
 def uploads_to_frame(uploads: dict | None) -> pd.DataFrame:
     """The tidy frame of runs the browser holds (see frame_to_upload)."""

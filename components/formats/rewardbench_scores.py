@@ -188,10 +188,13 @@ def _numbers(where: str, name: str, values: list, unit: str, allow_missing: bool
 
 
 def compact(array: np.ndarray) -> np.ndarray:
-    """float32 when that loses nothing (0/1 outcomes; rewards, which models compute in float32), else float64:
-    the scores computed from the arrays must equal the tools' own to the last digits."""
-    small = array.astype(np.float32)
-    return small if np.array_equal(small, array, equal_nan=True) else array
+    """The smallest float type that loses nothing: float16 for outcomes of 1, 0.5 and 0, float32 for rewards (models
+    compute them in float32), else float64. The scores computed from the arrays equal the tools' own exactly."""
+    for kind in (np.float16, np.float32):
+        small = array.astype(kind)
+        if np.array_equal(small, array, equal_nan=True):
+            return small
+    return array
 
 
 def _number(where: str, name: str, index: int, value, unit: str, allow_missing: bool) -> float:

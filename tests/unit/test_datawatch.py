@@ -115,3 +115,31 @@ def test_a_single_file_is_watched_by_its_own_size_and_time(runs, clock):
     with (runs / "log.csv").open("a") as log:
         log.write("25,81\n")
     assert watch.version() != before
+
+
+def test_a_new_checkpoint_deep_under_results_is_seen_by_the_next_cheap_refresh(tmp_path):
+    from tests import rewardbench_tools as tools
+
+    for step in (100, 200):
+        tools.run_rm(tmp_path, f"runs/team/rm-7b/checkpoint-{step}", tools.Evaluation(text_bytes=5, seed=step))
+    for directory, _, _ in os.walk(tmp_path):
+        os.utime(directory, (A_DAY_AGO, A_DAY_AGO))
+    clock = Clock()
+    watch = DataWatch(tmp_path, SUPPORTED_SUFFIXES, clock=clock)
+    before = watch.version()
+    clock.now += 5  # the same full-scan window: a refresh, not a full scan
+    assert watch.version() == before
+    tools.run_rm(tmp_path, "runs/team/rm-7b/checkpoint-300", tools.Evaluation(text_bytes=5))
+    clock.now += 5
+    assert watch.version() != before  # results/eval-set-scores/runs/team/rm-7b/ is five folders down
+
+
+def test_a_link_back_up_the_tree_is_not_followed_by_the_watch(tmp_path):
+    from components.datawatch import DATA_DEPTH, scan
+
+    result(tmp_path / "runs" / "rm" / "checkpoint-1.json", 0.7)
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path, tmp_path / "runs" / "rm" / "up")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "runs" / "rm" / "across")
+    folders = scan(str(tmp_path), SUPPORTED_SUFFIXES, DATA_DEPTH).dirs["runs"].dirs["rm"].dirs
+    assert set(folders) == {"across"}

@@ -305,3 +305,46 @@ def test_the_x_axis_can_show_a_column_the_runs_carry(many):
     assert list(lines(figure)[0].x) == [0.0, 0.5, 1.0]
     assert list(figure.layout.xaxis.range) == pytest.approx([0, 1])
     assert figure.layout.xaxis.unifiedhovertitle.text == "Epoch %{x}"
+
+
+@pytest.fixture(scope="module")
+def with_final(tmp_path_factory):
+    """runs/rm evaluated at steps 100 and 200, then its final model (runs/rm.json); runs/other has no final."""
+    from tests import rewardbench_tools as tools
+
+    root = tmp_path_factory.mktemp("final")
+    for step, skill in ((100, 0.5), (200, 0.6)):
+        tools.run_rm(root, f"runs/rm/checkpoint-{step}", tools.Evaluation(skill=skill, seed=step))
+        tools.run_rm(root, f"runs/other/checkpoint-{step}", tools.Evaluation(skill=skill, seed=step + 1))
+    tools.run_rm(root, "runs/rm", tools.Evaluation(skill=0.9, seed=7))
+    return load_path(root).frame
+
+
+def test_the_final_model_is_labelled_final_in_the_hover_and_at_the_foot_of_the_chart(with_final):
+    view = make_view(with_final, ["runs/rm"])
+    figure = build_figure(with_final, view, visible_metrics=ALL, x_range=(90, 310), title="t", options=ChartOptions())
+    overall = next(trace for trace in lines(figure) if trace.meta["metric"] == "Overall")
+    assert list(overall.x) == [100, 200, 300]
+    assert list(overall.text) == ["", "", " (final model)"] and overall.hovertemplate == "%{y:.1f}%%{text}"
+    assert [(note.x, note.text) for note in figure.layout.annotations if note.name == "final"] == [(300, "final")]
+    best = next(note for note in figure.layout.annotations if note.name == "best:Overall")
+    assert best.text.endswith("at the final model")
+
+
+def test_in_panels_the_final_point_says_final_model_instead_of_its_step(with_final):
+    view = make_view(with_final, ["runs/rm", "runs/other"])
+    chart = figures.build_chart(with_final, view, visible_metrics=ALL, x_range=(90, 310), title="t")
+    panel = chart.panels["Overall"]
+    by_run = {trace["meta"]["run"]: trace for trace in panel["data"] if not trace["meta"].get("best")}
+    assert list(by_run["runs/rm"]["text"]) == [" (step 100)", " (step 200)", " (final model)"]
+    assert "text" not in by_run["runs/other"] and by_run["runs/other"]["hovertemplate"] == "%{y:.1f}% (step %{x})"
+    assert any(note.get("name") == "final" for note in panel["layout"]["annotations"])
+
+
+def test_the_best_panel_names_the_final_model(with_final):
+    from components.analysis import best_checkpoints
+    from components.layout import best_panel_data
+
+    data = best_panel_data(with_final, best_checkpoints(with_final, ["runs/rm", "runs/other"], "Overall"))
+    places = {run["run"]: (run["final"], run["place"]) for run in data["runs"]}
+    assert places == {"runs/rm": (True, "the final model"), "runs/other": (False, "step 200")}
