@@ -29,12 +29,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import orjson  # noqa: E402
 import pandas as pd  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.generate import SIZES, write_result_runs, write_wide_runs  # noqa: E402
+from bench.generate import SIZES, SWEEPS, write_result_runs, write_sweep, write_wide_runs  # noqa: E402
 from components import ids  # noqa: E402
+from components.config import Settings  # noqa: E402
 from components.loader import ParseCache, load_path  # noqa: E402
+from components.provider import DataProvider  # noqa: E402
+from tests import rewardbench_tools  # noqa: E402
 from tests.support import (  # noqa: E402
     CHROMIUM_ARGS,
     callback_payload,
@@ -276,6 +280,59 @@ def loader_figures(data: Path, repeats: int = 5) -> dict:
     }
 
 
+def sweep_figures(data: Path, repeats: int = 3) -> dict:
+    """A sweep of RewardBench result files with their per-prompt files: the first load (a new cache each time)
+    against orjson.loads of the same bytes, a re-read of unchanged files, the memory the per-prompt outcomes hold,
+    and the server's work when a new checkpoint's two files appear (the live-reload poll, then the load)."""
+    files = sorted(path for path in data.rglob("*") if path.suffix in (".json", ".jsonl"))
+
+    def timed(work) -> float:
+        started = time.perf_counter()
+        work()
+        return time.perf_counter() - started
+
+    def floor() -> None:
+        for file in files:
+            orjson.loads(file.read_bytes())
+
+    load_path(data, cache=ParseCache())
+    floor()
+    loader = statistics.median(timed(lambda: load_path(data, cache=ParseCache())) for _ in range(repeats))
+    floor_s = statistics.median(timed(floor) for _ in range(repeats))
+    cache = ParseCache()
+    result = load_path(data, cache=cache)
+    cached = statistics.median(timed(lambda: load_path(data, cache=cache)) for _ in range(5))
+    outcomes = [outcome for kept in result.outcomes.values() for outcome in kept]
+    prompts = {id(outcome.prompts): outcome.prompts for outcome in outcomes}
+    per_checkpoint = sum(outcome.nbytes for outcome in outcomes)
+    shared = sum(prompt.nbytes for prompt in prompts.values())
+    provider = DataProvider(Settings(data_path=data))
+    provider.load()
+    unchanged = [timed(provider.signature) * 1000 for _ in range(20)]
+    new_files = rewardbench_tools.run_rm(data, "runs/rm-new/checkpoint-100", rewardbench_tools.Evaluation(
+        text_bytes=1500 if len(files) > 20 else 40))  # fmt: skip
+    try:
+        appeared = timed(lambda: (provider.signature(), provider.load())) * 1000
+        shown = "runs/rm-new" in set(provider.load().frame["run"])
+    finally:
+        for path in new_files:
+            path.unlink()
+            path.parent.rmdir()
+    return {
+        "files": len(files),
+        "megabytes": round(sum(path.stat().st_size for path in files) / 1e6),
+        "first_load_s": round(loader, 2),
+        "orjson_floor_s": round(floor_s, 2),
+        "first_load_vs_floor": round(loader / floor_s, 2),
+        "cached_reread_ms": round(cached * 1000, 2),
+        "outcomes_mb": round((per_checkpoint + shared) / 1e6, 2),
+        "outcome_bytes_per_checkpoint": round(per_checkpoint / max(len(outcomes), 1)),
+        "shared_prompt_bytes": shared,
+        "poll_unchanged_ms": spread(unchanged),
+        "new_checkpoint_poll_and_load_ms": round(appeared, 1) if shown else None,
+    }
+
+
 def server_times_ms(log: Path, probe: str, count: int) -> list[float]:
     """gunicorn's time for each of the ``count`` requests the probe sent, from its access log."""
     deadline = time.perf_counter() + 10
@@ -354,7 +411,10 @@ def flatten(results: dict) -> list[tuple[str, str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", default=[*SIZES, "results"], choices=[*SIZES, "results"])
+    parser.add_argument("--sizes", nargs="+", default=[*SIZES, "results", "sweep"],
+                        choices=[*SIZES, "results", *SWEEPS])  # fmt: skip
+    parser.add_argument("--keep", type=Path, default=Path(__file__).resolve().parent / "data",
+                        help="where the sweep's result files are written once and kept between runs")  # fmt: skip
     parser.add_argument("--loads", type=int, default=5, help="fresh page loads per size")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
     args = parser.parse_args()
@@ -365,6 +425,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         for size in args.sizes:
+            if size in SWEEPS:
+                runs, checkpoints, text_bytes = SWEEPS[size]
+                data = write_sweep(args.keep / size, runs, checkpoints, text_bytes)
+                figures = {"runs x checkpoints": f"{runs} x {checkpoints} (summaries and per-prompt files)"}
+                figures.update(sweep_figures(data))
+                process, url, startup = start_server(data, Path(scratch) / f"{size}.log")
+                try:
+                    figures["startup_s"] = round(startup, 2)
+                    figures.update(server_figures(url, Path(scratch) / f"{size}.log"))
+                    figures["worker_peak_rss_mb"] = peak_rss_mb(process.pid)
+                finally:
+                    os.killpg(process.pid, 15)
+                    process.wait(timeout=30)
+                results[size] = figures
+                sys.stdout.write(f"{size}: done\n")
+                continue
             if size == "results":
                 data = write_result_runs(Path(scratch) / "results")
             else:
