@@ -260,8 +260,10 @@
       columns.forEach(function (column) {
         var td = tr.insertCell();
         if (column.decimals !== undefined) { td.className = "number"; }
-        // A column may show another field of the row than the one it sorts by (the best step: "final").
-        td.textContent = column.label ? row[column.label] : cellText(row[column.id], column);
+        // A column may name a field that, where a row has it, is shown instead of the value it sorts by (a final
+        // model's step reads "final").
+        var label = column.label && row[column.label];
+        td.textContent = label ? label : cellText(row[column.id], column);
       });
     });
     container.replaceChildren(table);
@@ -372,12 +374,11 @@
     best.runs.forEach(function (run) {
       run.metrics.forEach(function (pair) { if (metrics.indexOf(pair[0]) < 0) { metrics.push(pair[0]); } });
     });
-    var columns = [{ name: "Run", id: "run" }, { name: "Best step", id: "step", decimals: 0, label: "shown_step" }]
+    var columns = [{ name: "Run", id: "run" }, { name: "Best step", id: "step", decimals: 0, label: "step_label" }]
       .concat(metrics.map(function (name) { return { name: name + " (%)", id: "metric:" + name, decimals: 1 }; }))
       .concat([{ name: "Tied with steps", id: "ties" }]);
     var rows = best.runs.map(function (run) {
-      var row = { run: run.run, step: run.step, shown_step: run.final ? "final" : String(run.step),
-                  ties: run.tied_steps.join(", ") };
+      var row = { run: run.run, step: run.step, step_label: run.final ? "final" : "", ties: run.tied_steps.join(", ") };
       run.metrics.forEach(function (pair) { row["metric:" + pair[0]] = pair[1]; });
       return row;
     });

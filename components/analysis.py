@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from components.loader import FINALS
+
 SMOOTHING_OFF = "off"
 SMOOTHING_EMA = "ema"
 SMOOTHING_MOVING_AVERAGE = "moving-average"
@@ -85,13 +87,18 @@ def summary_rows(frame: pd.DataFrame, runs, metrics, step_range) -> list[dict]:
     # Each line's row positions, not a frame per line: cutting a hundred sub-frames cost more than the statistics.
     positions = inside.groupby(["run", "metric"], sort=False, observed=True).indices
     steps, values = inside["step"].to_numpy(), inside["value"].to_numpy(dtype=float)
+    finals = frame.attrs.get(FINALS, {})
     rows = []
     for run in runs:
         for metric in metrics:
             at = positions.get((run, metric))
             if at is None or at.size == 0:
                 continue
-            rows.append({"run": run, "metric": metric, **summarize(steps[at], values[at])})
+            row = {"run": run, "metric": metric, **summarize(steps[at], values[at])}
+            for field in ("peak_step", "lowest_step"):
+                if run in finals and row[field] == finals[run]:
+                    row[f"{field}_label"] = "final"
+            rows.append(row)
     return rows
 
 

@@ -217,15 +217,25 @@ def final_steps(frame: pd.DataFrame, runs) -> dict[str, int]:
     return {run: finals[run] for run in runs if run in finals}
 
 
-def _final_marks(finals: dict[str, int], options: ChartOptions) -> list[dict]:
-    """A "final" label at the foot of the plot above each step where a shown run's final model is drawn."""
-    if options.x_axis != "step":
-        return []
-    return [
+def _mark_finals(layout: dict, frame: pd.DataFrame, runs, options: ChartOptions) -> dict[str, int]:
+    """Labels the steps where shown runs' final models are drawn "final": as the x axis's tick label where no shown
+    run has a checkpoint of its own at that step (Plotly's labelalias replaces a label it would have drawn; steps
+    below 10,000 are drawn as plain numbers), else at the foot of the plot. Returns the runs' final steps."""
+    finals = final_steps(frame, runs)
+    if options.x_axis != "step" or not finals:
+        return finals
+    at_finals = frame[frame["run"].isin(list(runs)) & frame["step"].isin(list(finals.values()))]
+    pairs = zip(at_finals["run"], at_finals["step"].tolist(), strict=True)
+    taken = {step for run, step in pairs if finals.get(run) != step}
+    aliased = {step for step in finals.values() if step not in taken and step < 10_000}
+    if aliased:
+        layout["xaxis"]["labelalias"] = {str(step): "final" for step in sorted(aliased)}
+    layout["annotations"] = [*layout.get("annotations", []), *(
         {"x": step, "xref": "x", "y": 0, "yref": "paper", "yanchor": "bottom", "text": "final", "showarrow": False,
          "font": {"size": 11, "color": options.palette.axis_line}, "name": "final"}
-        for step in sorted(set(finals.values()))
-    ]  # fmt: skip
+        for step in sorted(set(finals.values()) - aliased)
+    )]  # fmt: skip
+    return finals
 
 
 def best_place(best, finals: dict[str, int]) -> str:
@@ -433,7 +443,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     layout["yaxis"] = _y_axis(
         options, title={"text": "RewardBench (%)"}, range=y_range(run_frame, visible, x_range, options)
     )
-    annotations = _final_marks(finals, options)
+    annotations = []
     if options.best_metric in view.metrics:
         for best in best_checkpoints(frame, [run], options.best_metric):
             is_shown = best.metric in visible
@@ -457,6 +467,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
                 }
             )
     layout["annotations"] = annotations
+    _mark_finals(layout, frame, view.runs, options)
     figure = _figure(traces, layout, options.palette)
     return figure
 
@@ -558,7 +569,8 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
             scale=scale,
         )  # fmt: skip
     traces += [_legend_trace(run, colours.get(run, RUN_PALETTE[0])) for run in view.runs]
-    layout["annotations"] = annotations + _final_marks(final_steps(frame, view.runs), options)
+    layout["annotations"] = annotations
+    _mark_finals(layout, frame, view.runs, options)
     layout["margin"] = {"l": 64, "r": 24, "t": 72, "b": 56}
     return _figure(traces, layout, options.palette)
 
@@ -605,7 +617,8 @@ def build_chart(
         layout = _base_layout("", x_range, "panel", [metric], options, scale)
         layout.pop("title")
         layout.update(showlegend=False, margin={"l": 64, "r": 24, "t": 28, "b": 48})
-        layout["annotations"] = [_panel_label(metric, "y"), *_final_marks(final_steps(frame, view.runs), options)]
+        layout["annotations"] = [_panel_label(metric, "y")]
+        _mark_finals(layout, frame, view.runs, options)
         # Fixed margins that fit the labels: with automargin Plotly measures them and draws the panel a second time
         # whenever a zoom changes them, which doubled the cost of a panel's first zoom.
         layout["xaxis"].update(automargin=False, title={**layout["xaxis"]["title"], "standoff": 4})

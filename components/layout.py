@@ -460,7 +460,8 @@ def create_export_row() -> html.Div:
     )
 
 
-# Drawn in the browser (assets/dashboard.js, renderTable): "decimals" says how a number is shown.
+# Drawn in the browser (assets/dashboard.js, renderTable): "decimals" says how a number is shown; "label" names a
+# field shown instead where a row has it ("final" for a final model's step: components/analysis.py summary_rows).
 SUMMARY_COLUMNS = [
     {"name": "Run", "id": "run"},
     {"name": "Metric", "id": "metric"},
@@ -468,9 +469,9 @@ SUMMARY_COLUMNS = [
     {"name": "Last (%)", "id": "last", "decimals": 1},
     {"name": "Change (points)", "id": "change", "decimals": 1},
     {"name": "Peak (%)", "id": "peak", "decimals": 1},
-    {"name": "Peak step", "id": "peak_step", "decimals": 0},
+    {"name": "Peak step", "id": "peak_step", "decimals": 0, "label": "peak_step_label"},
     {"name": "Lowest (%)", "id": "lowest", "decimals": 1},
-    {"name": "Lowest step", "id": "lowest_step", "decimals": 0},
+    {"name": "Lowest step", "id": "lowest_step", "decimals": 0, "label": "lowest_step_label"},
     {"name": "Mean (%)", "id": "mean", "decimals": 1},
     {"name": "Volatility (points)", "id": "volatility", "decimals": 1},
 ]

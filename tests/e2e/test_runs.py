@@ -388,3 +388,21 @@ def test_the_panels_download_as_one_svg_of_the_shown_panels_with_the_runs(open_p
     assert [metric for metric in ("Overall", "Chat", "Chat Hard", "Safety", "Reasoning") if f">{metric}<" in svg] == [
         "Overall", "Chat", "Chat Hard", "Reasoning"
     ]  # fmt: skip
+
+
+def test_a_runs_final_model_reads_final_on_the_axis_and_in_the_best_table(open_page, tmp_path):
+    from tests import rewardbench_tools as tools
+
+    for step, skill in ((100, 0.5), (200, 0.6)):
+        tools.run_rm(tmp_path, f"runs/rm/checkpoint-{step}", tools.Evaluation(skill=skill, seed=step, text_bytes=5))
+        tools.run_rm(tmp_path, f"runs/b/checkpoint-{step}", tools.Evaluation(skill=skill, seed=step, text_bytes=5))
+    tools.run_rm(tmp_path, "runs/rm", tools.Evaluation(skill=0.9, seed=3, text_bytes=5))  # the Trainer's output_dir
+    with dashboard_server(tmp_path / "results") as url:
+        page = open_page(url)
+        page.wait_for_function(f"() => {PANELS_DRAWN}")
+        ticks = page.evaluate(f"() => [...{PANEL_PLOTS}[0].querySelectorAll('.xtick text')].map(t => t.textContent)")
+        assert ticks[-1] == "final" and "300" not in ticks
+        page.locator("#best-table table").wait_for()
+        table = best_table(page)
+        steps = {row[0]: row[table["header"].index("Best step")] for row in table["rows"]}
+        assert steps == {"runs/rm": "final", "runs/b": "200"}

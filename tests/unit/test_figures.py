@@ -320,13 +320,13 @@ def with_final(tmp_path_factory):
     return load_path(root).frame
 
 
-def test_the_final_model_is_labelled_final_in_the_hover_and_at_the_foot_of_the_chart(with_final):
+def test_the_final_model_is_labelled_final_in_the_hover_and_on_the_axis(with_final):
     view = make_view(with_final, ["runs/rm"])
     figure = build_figure(with_final, view, visible_metrics=ALL, x_range=(90, 310), title="t", options=ChartOptions())
     overall = next(trace for trace in lines(figure) if trace.meta["metric"] == "Overall")
     assert list(overall.x) == [100, 200, 300]
     assert list(overall.text) == ["", "", " (final model)"] and overall.hovertemplate == "%{y:.1f}%%{text}"
-    assert [(note.x, note.text) for note in figure.layout.annotations if note.name == "final"] == [(300, "final")]
+    assert figure.layout.xaxis.labelalias == {"300": "final"}  # the tick at 300 reads "final"
     best = next(note for note in figure.layout.annotations if note.name == "best:Overall")
     assert best.text.endswith("at the final model")
 
@@ -338,7 +338,30 @@ def test_in_panels_the_final_point_says_final_model_instead_of_its_step(with_fin
     by_run = {trace["meta"]["run"]: trace for trace in panel["data"] if not trace["meta"].get("best")}
     assert list(by_run["runs/rm"]["text"]) == [" (step 100)", " (step 200)", " (final model)"]
     assert "text" not in by_run["runs/other"] and by_run["runs/other"]["hovertemplate"] == "%{y:.1f}% (step %{x})"
-    assert any(note.get("name") == "final" for note in panel["layout"]["annotations"])
+    assert panel["layout"]["xaxis"]["labelalias"] == {"300": "final"}
+
+
+def test_a_step_another_shown_run_was_evaluated_at_keeps_its_number_on_the_axis(with_final, tmp_path):
+    from components.loader import concat_runs
+
+    other = pd.DataFrame({"run": pd.Categorical(["csv"]), "step": [300], "metric": pd.Categorical(["Overall"]),
+                          "value": [70.0]})  # fmt: skip
+    both = concat_runs([with_final, other])
+    chart = figures.build_chart(both, make_view(both, ["runs/rm", "csv"]), visible_metrics=ALL, x_range=(90, 310),
+                                title="t")  # fmt: skip
+    layout = chart.panels["Overall"]["layout"]
+    assert "labelalias" not in layout["xaxis"]  # the csv run's step 300 is a real one: "final" is written above it
+    assert [(note["x"], note["text"]) for note in layout["annotations"] if note.get("name") == "final"] == [
+        (300, "final")
+    ]
+
+
+def test_the_summary_names_a_peak_at_the_final_model(with_final):
+    from components.analysis import summary_rows
+
+    rows = summary_rows(with_final, ["runs/rm", "runs/other"], ["Overall"], (0, 300))
+    labels = {row["run"]: row.get("peak_step_label") for row in rows}
+    assert labels == {"runs/rm": "final", "runs/other": None}
 
 
 def test_the_best_panel_names_the_final_model(with_final):
