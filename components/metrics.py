@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from components.scoring import PRIOR_SET_SUBSETS, PRIOR_SETS, RB2_CATEGORIES, SECTIONS, SUBSET_WEIGHTS
 
@@ -25,6 +26,7 @@ SUBSET_PARENT: dict[str, str] = {
 DETAIL_PARENTS: tuple[str, ...] = (*SECTIONS, PRIOR_SETS)
 
 
+@lru_cache(maxsize=4096)  # a result file names the same two dozen subsets as every other: 119 names a file
 def squash(name: str) -> str:
     """A name compared loosely: lower case, without spaces, underscores or hyphens."""
     return re.sub(r"[\s_\-]+", "", str(name)).lower()
