@@ -251,15 +251,16 @@ def browser_figures(browser, url: str, loads: int) -> dict:
     }
 
 
+def timed(work) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
 def loader_figures(data: Path, repeats: int = 5) -> dict:
     """First reads (a new cache each time) against pandas' pyarrow reader on the same files, medians of
     ``repeats`` after one untimed read of each, so that neither pays for the process's first imports."""
     files = sorted(data.rglob("*.csv"))
-
-    def timed(work) -> float:
-        started = time.perf_counter()
-        work()
-        return time.perf_counter() - started
 
     def read_floor() -> None:
         for file in files:
@@ -285,11 +286,6 @@ def sweep_figures(data: Path, repeats: int = 3) -> dict:
     against orjson.loads of the same bytes, a re-read of unchanged files, the memory the per-prompt outcomes hold,
     and the server's work when a new checkpoint's two files appear (the live-reload poll, then the load)."""
     files = sorted(path for path in data.rglob("*") if path.suffix in (".json", ".jsonl"))
-
-    def timed(work) -> float:
-        started = time.perf_counter()
-        work()
-        return time.perf_counter() - started
 
     def floor() -> None:
         for file in files:

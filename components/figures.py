@@ -217,13 +217,13 @@ def final_steps(frame: pd.DataFrame, runs) -> dict[str, int]:
     return {run: finals[run] for run in runs if run in finals}
 
 
-def _mark_finals(layout: dict, frame: pd.DataFrame, runs, options: ChartOptions) -> dict[str, int]:
+def _mark_finals(layout: dict, frame: pd.DataFrame, runs, options: ChartOptions) -> None:
     """Labels the steps where shown runs' final models are drawn "final": as the x axis's tick label where no shown
     run has a checkpoint of its own at that step (Plotly's labelalias replaces a label it would have drawn; steps
-    below 10,000 are drawn as plain numbers), else at the foot of the plot. Returns the runs' final steps."""
+    below 10,000 are drawn as plain numbers), else at the foot of the plot."""
     finals = final_steps(frame, runs)
     if options.x_axis != "step" or not finals:
-        return finals
+        return
     at_finals = frame[frame["run"].isin(list(runs)) & frame["step"].isin(list(finals.values()))]
     pairs = zip(at_finals["run"], at_finals["step"].tolist(), strict=True)
     taken = {step for run, step in pairs if finals.get(run) != step}
@@ -235,11 +235,10 @@ def _mark_finals(layout: dict, frame: pd.DataFrame, runs, options: ChartOptions)
          "font": {"size": 11, "color": options.palette.axis_line}, "name": "final"}
         for step in sorted(set(finals.values()) - aliased)
     )]  # fmt: skip
-    return finals
 
 
 def best_place(best, finals: dict[str, int]) -> str:
-    """Where a best checkpoint is, in words: \"step 400\", or \"the final model\"."""
+    """Where a best checkpoint is, in words: 'step 400', or 'the final model'."""
     return "the final model" if finals.get(best.run) == best.step else f"step {best.step}"
 
 

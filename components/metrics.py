@@ -26,7 +26,7 @@ SUBSET_PARENT: dict[str, str] = {
 DETAIL_PARENTS: tuple[str, ...] = (*SECTIONS, PRIOR_SETS)
 
 
-@lru_cache(maxsize=4096)  # a result file names the same two dozen subsets as every other: 119 names a file
+@lru_cache(maxsize=4096)  # every result file and table names the same few dozen keys again
 def squash(name: str) -> str:
     """A name compared loosely: lower case, without spaces, underscores or hyphens."""
     return re.sub(r"[\s_\-]+", "", str(name)).lower()

@@ -19,6 +19,9 @@ from components.formats.base import DataError, RunTables, Source, decode, json_d
 
 @dataclass(frozen=True)
 class Format:
+    """One kind of file. Every parse takes ``intern``, the parse cache's PromptSets.intern (components/outcomes.py),
+    which per-prompt formats use to share the prompts of checkpoints evaluated on the same ones."""
+
     name: str
     label: str  # the upload hint's short name for it
     description: str  # what the user is told is read
@@ -29,7 +32,7 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("table", "CSV, TSV", tables.DESCRIPTION, tables.ENDINGS, parse=lambda source, intern: tables.parse(source)),
+    Format("table", "CSV, TSV", tables.DESCRIPTION, tables.ENDINGS, parse=tables.parse),
     Format(
         "rewardbench-outputs",
         "the rewardbench command's _outputs.jsonl",
@@ -42,7 +45,7 @@ FORMATS: tuple[Format, ...] = (
         "JSON Lines",
         records.DESCRIPTION,
         records.ENDINGS,
-        parse=lambda source, intern: records.parse(source),
+        parse=records.parse,
     ),
     Format(
         "rewardbench-scores",
@@ -58,15 +61,15 @@ FORMATS: tuple[Format, ...] = (
         rewardbench_summary.DESCRIPTION,
         rewardbench_summary.ENDINGS,
         accepts=rewardbench_summary.accepts,
-        parse_document=lambda source, document, intern: rewardbench_summary.parse_document(source, document),
+        parse_document=rewardbench_summary.parse_document,
     ),
     Format(
         "json-array",
         "JSON arrays",
         records.ARRAY_DESCRIPTION,
-        (".json",),
+        records.ARRAY_ENDINGS,
         accepts=records.accepts,
-        parse_document=lambda source, document, intern: records.parse_document(source, document),
+        parse_document=records.parse_document,
     ),
 )
 
@@ -94,7 +97,7 @@ def parse(source: Source, intern=None) -> RunTables | object:
     candidates = formats_for(source.filename)
     if not candidates:
         suffix = source.filename[source.filename.rfind(".") :] if "." in source.filename else source.filename
-        raise DataError(f"{source.where}: unsupported file type '{suffix}'; expected {upload_hint_types()}")
+        raise DataError(f"{source.where}: unsupported file type '{suffix}'; expected {claimed_suffixes()}")
     whole = [fmt for fmt in candidates if fmt.parse is not None]
     if whole:
         return whole[0].parse(source, intern)
@@ -119,7 +122,7 @@ def upload_accept() -> str:
     return ",".join(sorted(SUFFIXES))
 
 
-def upload_hint_types() -> str:
+def claimed_suffixes() -> str:
     return ", ".join(sorted(SUFFIXES))
 
 

@@ -24,10 +24,11 @@ from components.metrics import AXIS_PREFIX, axis_column, canonical_metric, squas
 
 ENDINGS = (".jsonl", ".ndjson")
 DESCRIPTION = 'JSON Lines logs ({"step": 400, "Chat": 91.2, ...} a line)'
+ARRAY_ENDINGS = (".json",)
 ARRAY_DESCRIPTION = "JSON arrays of such objects"
 
 
-def parse(source: Source) -> RunTables:
+def parse(source: Source, intern=None) -> RunTables:
     where, text = source.where, decode(source.where, source.raw)
     lines = text.splitlines()
     records, notes = [], []
@@ -51,7 +52,7 @@ def accepts(document) -> bool:
     return isinstance(document, list)
 
 
-def parse_document(source: Source, document: list) -> RunTables:
+def parse_document(source: Source, document: list, intern=None) -> RunTables:
     notes: list[str] = []
     table = records_table(source.where, run_name(source), list(enumerate(document)), notes, "item")
     return RunTables([table], notes)

@@ -33,7 +33,7 @@ def accepts(document) -> bool:
     return isinstance(document, dict)
 
 
-def parse_document(source: Source, document: dict) -> Evaluation:
+def parse_document(source: Source, document: dict, intern=None) -> Evaluation:
     where = source.where
     if "extra_results" in document:
         extra = document["extra_results"]

@@ -33,7 +33,7 @@ ENDINGS = (".csv", ".tsv")
 DESCRIPTION = "CSV or TSV tables (wide: step, Chat, ...; long: run, step, metric, value)"
 
 
-def parse(source: Source) -> RunTables:
+def parse(source: Source, intern=None) -> RunTables:
     text = decode(source.where, source.raw)
     suffix = source.filename[source.filename.rfind(".") :].lower()
     name = source.filename[: source.filename.rfind(".")]

@@ -240,6 +240,20 @@ def test_an_upload_is_parsed_and_kept_in_the_browser(dashboard):
     assert body[ids.UPLOAD_MESSAGE]["children"].startswith("Added mine (2 checkpoints)")
 
 
+def test_an_uploaded_rewardbench_per_prompt_file_is_a_checkpoint_of_its_model(dashboard, tmp_path):
+    from tests import rewardbench_tools as tools
+
+    _, scores = tools.run_rm(tmp_path, "runs/rm/checkpoint-400", tools.Evaluation(text_bytes=30))
+    contents = "data:application/json;base64," + base64.b64encode(scores.read_bytes()).decode()
+    response = dashboard.call(f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents",
+                              **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": scores.name,
+                                 f"{ids.RUN_PICKER}.options": ["seed-run"]})  # fmt: skip
+    body = response.get_json()["response"]
+    uploaded = body[ids.UPLOADED_RUNS]["data"]["runs/rm"]
+    assert set(uploaded["step"]) == {400} and {"Chat", "Overall", "alpacaeval-easy"} <= set(uploaded["metric"])
+    assert body[ids.UPLOAD_MESSAGE]["children"].startswith("Added runs/rm (1 checkpoint)")
+
+
 def test_a_broken_upload_says_why_and_changes_nothing(dashboard):
     contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n0,80\n100,abc\n").decode()
     response = dashboard.call(
