@@ -273,3 +273,14 @@ def test_an_upload_over_the_limit_is_refused(tmp_path):
                               **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "big.csv"})  # fmt: skip
     message = response.get_json()["response"][ids.UPLOAD_MESSAGE]["children"]
     assert message == "Not added: big.csv: 0.0 MB is over the upload limit of 0.001 MB"
+
+
+def test_the_upload_takes_every_kind_of_file_the_registry_reads(dashboard):
+    from components import formats
+
+    layout = layout_of(dashboard.client)
+    accept = find_component(layout, ids.UPLOAD)["props"]["accept"].split(",")
+    assert {".csv", ".tsv", ".jsonl", ".json"} <= set(accept)
+    assert all(any(ending.endswith(suffix) for suffix in accept) for fmt in formats.FORMATS for ending in fmt.endings)
+    page_text = all_text(layout)
+    assert "RewardBench per-prompt files" in page_text and "the rewardbench command's _outputs.jsonl" in page_text
