@@ -217,6 +217,18 @@ def final_steps(frame: pd.DataFrame, runs) -> dict[str, int]:
     return {run: finals[run] for run in runs if run in finals}
 
 
+def final_only_steps(frame: pd.DataFrame, runs) -> set[int]:
+    """The steps where only final models of ``runs`` are drawn (no run has a checkpoint of its own there): such a
+    step can be labelled "final" wherever steps are shown."""
+    finals = final_steps(frame, runs)
+    if not finals:
+        return set()
+    at_finals = frame[frame["run"].isin(list(runs)) & frame["step"].isin(list(finals.values()))]
+    pairs = zip(at_finals["run"], at_finals["step"].tolist(), strict=True)
+    taken = {step for run, step in pairs if finals.get(run) != step}
+    return set(finals.values()) - taken
+
+
 def _mark_finals(layout: dict, frame: pd.DataFrame, runs, options: ChartOptions) -> None:
     """Labels the steps where shown runs' final models are drawn "final": as the x axis's tick label where no shown
     run has a checkpoint of its own at that step (Plotly's labelalias replaces a label it would have drawn; steps
@@ -224,10 +236,7 @@ def _mark_finals(layout: dict, frame: pd.DataFrame, runs, options: ChartOptions)
     finals = final_steps(frame, runs)
     if options.x_axis != "step" or not finals:
         return
-    at_finals = frame[frame["run"].isin(list(runs)) & frame["step"].isin(list(finals.values()))]
-    pairs = zip(at_finals["run"], at_finals["step"].tolist(), strict=True)
-    taken = {step for run, step in pairs if finals.get(run) != step}
-    aliased = {step for step in finals.values() if step not in taken and step < 10_000}
+    aliased = {step for step in final_only_steps(frame, runs) if step < 10_000}
     if aliased:
         layout["xaxis"]["labelalias"] = {str(step): "final" for step in sorted(aliased)}
     layout["annotations"] = [*layout.get("annotations", []), *(

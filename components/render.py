@@ -8,7 +8,15 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from components.figures import Chart, ChartOptions, build_chart, build_figure, figure_height, plotly_text
+from components.figures import (
+    Chart,
+    ChartOptions,
+    build_chart,
+    build_figure,
+    figure_height,
+    final_only_steps,
+    plotly_text,
+)
 from components.metrics import DETAIL_PARENTS, subsets_of
 from components.view import View, make_view, run_colours, run_names, step_range_after, visible_after
 from components.zoom import padded
@@ -99,6 +107,8 @@ def chart_state(
     )
     shown = frame[frame["run"].isin(view.runs) & frame["metric"].isin(view.metrics)]
     steps = sorted(int(step) for step in shown["step"].unique())
+    marks = slider_marks(steps)
+    marks.update({step: "final" for step in final_only_steps(frame, view.runs) if marks.get(step)})
     return ChartState(
         view=view,
         chart=chart,
@@ -106,7 +116,7 @@ def chart_state(
         visible_metrics=visible,
         slider_bounds=(int(bounds[0]), int(bounds[1])),
         slider_value=[int(round(low)), int(round(high))],
-        slider_marks=slider_marks(steps),
+        slider_marks=marks,
     )
 
 

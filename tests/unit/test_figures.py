@@ -356,6 +356,11 @@ def test_a_step_another_shown_run_was_evaluated_at_keeps_its_number_on_the_axis(
     ]
 
 
+def test_the_step_slider_labels_the_final_model_final(with_final):
+    marks = chart_state(with_final, ["runs/rm", "runs/other"]).slider_marks
+    assert marks[100] == "100" and marks[300] == "final"
+
+
 def test_the_summary_names_a_peak_at_the_final_model(with_final):
     from components.analysis import summary_rows
 
