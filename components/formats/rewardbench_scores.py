@@ -28,6 +28,7 @@ from components.formats.base import (
     Source,
     json_kind,
     json_step,
+    listed,
     step_column,
 )
 from components.formats.rewardbench import check_fraction, metric_names, prompt_set
@@ -127,11 +128,7 @@ def _evaluation(where: str, columns: dict, unit: str, intern, model: str | None,
     for metric, value in by_subset.items():
         if metric in metrics.values():
             scores[metric] = check_fraction(where, metric, metric, value)
-    notes = (
-        [f"{where}: subset(s) {', '.join(repr(name) for name in unknown)} are not RewardBench subsets; ignored"]
-        if unknown
-        else []
-    )
+    notes = [f"{where}: subset(s) {listed(unknown)} are not RewardBench subsets; ignored"] if unknown else []
     return Evaluation(
         where=where,
         suite=suite,
