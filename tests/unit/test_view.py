@@ -35,6 +35,16 @@ def test_a_bad_regex_shows_everything_and_says_why():
     assert error.startswith("'lr-(' is not a valid regular expression")
 
 
+def test_a_pattern_re2_cannot_match_in_linear_time_is_refused_with_a_message():
+    runs, error = matching_runs(["aa"], r"(a)\1")  # a backreference
+    assert runs == ["aa"] and "is not a valid regular expression (invalid escape sequence" in error
+
+
+def test_a_filter_longer_than_a_shared_link_can_carry_is_refused():
+    runs, error = matching_runs(["a"], "a" * 201)
+    assert runs == ["a"] and error == "the filter is longer than 200 characters; showing every run"
+
+
 def test_view_shows_selected_matching_runs_and_their_metrics():
     view = make_view(FRAME, ["lr-1e-6", "lr-2e-6", "baseline"], pattern="lr")
     assert view.runs == ("lr-1e-6", "lr-2e-6")
