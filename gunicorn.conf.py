@@ -16,10 +16,10 @@ except ConfigError as error:
 
 bind = settings.bind
 workers = settings.workers
-# One request at a time per worker: Dash registers its component bundles on a worker's first request without a
-# lock, so threads in a fresh worker can be refused its scripts (seen with gthread: "dash is not a registered
-# library").
-worker_class = "sync"
+# gevent: a worker waits on every connection at once, so clients that send their requests slowly (or never finish
+# them) hold no worker; a sync or gthread worker gives each one a whole process or thread until its headers end.
+# Dash's one-time set-up (registering its component bundles) has run before the fork: create_app makes a request.
+worker_class = "gevent"
 timeout = 60
 graceful_timeout = 20
 keepalive = 5

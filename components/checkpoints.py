@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from components.formats.base import EVAL_SET, PER_PROMPT, SUMMARY, V1, V2, Evaluation, Table
+from components.formats.base import EVAL_SET, PER_PROMPT, SUMMARY, V1, V2, Evaluation, Table, display_text
 from components.metrics import SUBSET_PARENT
 from components.resultpaths import ResultPath
 from components.scoring import PRIOR_SET_SUBSETS, RB2_CATEGORIES
@@ -36,7 +36,7 @@ def assemble(placed: list[tuple[ResultPath, Evaluation]]) -> Runs:
     """One table per run (scores in percent, by step) from every evaluation and where it was written."""
     by_run: dict[str, dict[int | None, list[Evaluation]]] = defaultdict(lambda: defaultdict(list))
     for path, evaluation in sorted(placed, key=lambda item: item[1].where):
-        run = path.run + (REF_FREE_LABEL if path.ref_free else "")
+        run = display_text(path.run) + (REF_FREE_LABEL if path.ref_free else "")
         by_run[run][evaluation.step if evaluation.step is not None else path.step].append(evaluation)
     runs = Runs()
     for run in sorted(by_run):

@@ -24,6 +24,7 @@ from components.figures import (
     final_steps,
     metric_colour,
 )
+from components.formats.base import display_text
 from components.loader import LoadResult
 from components.metrics import DETAIL_PARENTS, axis_label, main_metrics, subsets_of
 from components.render import ChartState, chart_key, chart_state, section_options
@@ -60,9 +61,9 @@ def run_options(names: list[str]) -> list[dict]:
 def display_path(path: Path) -> str:
     """A data path as the user would write it: relative to the working directory when it is inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return display_text(path.resolve().relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return display_text(path)
 
 
 def data_summary(result: LoadResult, settings: Settings) -> list:

@@ -22,7 +22,7 @@ from components import formats
 from components.checkpoints import Runs, assemble
 from components.datawatch import DATA_DEPTH, scan
 from components.discovery import discover, no_runs_message, skip_reason
-from components.formats.base import DataError, Evaluation, RunTables, Source, Table, first_row, quoted
+from components.formats.base import DataError, Evaluation, RunTables, Source, Table, display_text, first_row, quoted
 from components.metrics import AXIS_PREFIX, metric_sort_key
 from components.outcomes import PromptSets
 from components.resultpaths import TARGETS, ResultPath, model_parts, model_result_path, result_path
@@ -119,16 +119,20 @@ def parse_bytes(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Parse a file's bytes (an upload): a run file is named after ``filename``; a RewardBench result goes by its
     "model" key (--model as the tool was given it) or, without one, by ``filename``."""
-    source = Source(filename=filename, where=where or filename, raw=raw)
-    parsed = formats.parse(source)
+    source = Source(filename=filename, where=display_text(where or filename), raw=raw)
+    try:
+        parsed = formats.parse(source)
+    except DataError as error:
+        raise DataError(display_text(error)) from None
     if isinstance(parsed, RunTables):
-        return _run_tables_frame(source.where, parsed, convention)
+        frame, notes = _run_tables_frame(source.where, parsed, convention)
+        return frame, [display_text(note) for note in notes]
     stem = filename[: filename.rfind(".")] if "." in filename else filename
     placed = (
         model_result_path(parsed.model, stem) if parsed.model else result_path(model_parts(PurePath(filename)), stem)
     )
     runs = assemble([(placed, parsed)])
-    return _runs_frame(runs, convention), runs.notes
+    return _runs_frame(runs, convention), [display_text(note) for note in runs.notes]
 
 
 def load_path(path: str | Path, convention: str = LEADERBOARD, cache: ParseCache | None = None) -> LoadResult:
@@ -143,7 +147,7 @@ def load_path(path: str | Path, convention: str = LEADERBOARD, cache: ParseCache
     if path.is_file():
         reason = skip_reason(path)
         if reason is not None:
-            raise DataError(f"{path}: not read: {reason}")
+            raise DataError(display_text(f"{path}: not read: {reason}"))
         return _load_files(path.parent, [path], convention, cache, single=True)
     load = lambda: _load_directory(path, convention, cache)  # noqa: E731
     # The whole directory's result is cached too: an unchanged directory costs one listing, not a concat.
@@ -198,7 +202,7 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
             parsed = cache.get("file", path, _file_signature(path), lambda p=path: _parse_file(p, cache), "")
         except DataError as error:
             if single:
-                raise
+                raise DataError(display_text(error)) from None
             problems.append(str(error))
             continue
         if isinstance(parsed, RunTables):
@@ -209,7 +213,7 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
                 )  # fmt: skip
             except DataError as error:
                 if single:
-                    raise
+                    raise DataError(display_text(error)) from None
                 problems.append(str(error))
                 continue
             frames.append(frame)
@@ -218,8 +222,9 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
             placed.append((_placement(root, path), parsed))
     runs = assemble(placed)
     frame, clash_notes = _combine([*frames, _runs_frame(runs, convention)])
-    notes = (*notes, *runs.notes, *clash_notes)
-    return LoadResult(frame, tuple(problems), notes, runs.outcomes, frame.attrs.get(FINALS, {}))
+    notes = tuple(display_text(note) for note in (*notes, *runs.notes, *clash_notes))
+    problems = tuple(display_text(problem) for problem in problems)
+    return LoadResult(frame, problems, notes, runs.outcomes, frame.attrs.get(FINALS, {}))
 
 
 def _parse_file(path: Path, cache: ParseCache) -> RunTables | Evaluation:
@@ -310,7 +315,7 @@ def _finish(where: str, table: Table, convention: str, notes: list[str], percent
     steps = values.index.to_numpy(dtype="int64")  # sorted: every table is sorted by step
     # Names as plain objects: pandas would convert each list of names to an Arrow string array, which costs more
     # than the rest of a small file.
-    run = pd.Index([table.name], dtype=object)
+    run = pd.Index([display_text(table.name)], dtype=object)
     return pd.DataFrame(
         {
             "run": pd.Categorical.from_codes(np.zeros(len(steps) * len(metrics), dtype="int8"), run, validate=False),

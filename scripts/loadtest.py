@@ -1,16 +1,19 @@
 """Load test: simulated users against a 4-worker gunicorn on loopback; prints requests/s, latency and errors.
 
-    python scripts/loadtest.py [--users 50] [--rounds 4] [--workers 4] [--data PATH] [--json out.json]
+    python scripts/loadtest.py [--users 50] [--rounds 4] [--workers 4] [--slow-clients 0] [--data PATH] [--json F]
 
 Each user loads the page (index, layout, dependencies) and then, each round, zooms the chart, polls for new
 data and asks for the summary, as the page does. The number of requests is fixed (users x (3 + 3 x rounds));
-it stops by itself, and every request has a time limit. Only 127.0.0.1 is contacted.
+it stops by itself, and every request has a time limit. With --slow-clients, that many connections meanwhile send
+a request's headers a byte every half second and never finish them, as a stuck or hostile client would. Only
+127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import socket
 import statistics
 import sys
 import tempfile
@@ -79,10 +82,26 @@ def user_requests(base: str, dependencies: list[dict], layout: dict, rounds: int
     return requests
 
 
-def run(users: int, rounds: int, workers: int, data: str, log: Path) -> dict:
+def trickle(port: int, stop: threading.Event) -> None:
+    """A client that starts a request and sends its headers a byte at a time, never finishing them."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            connection.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            while not stop.wait(0.5):
+                connection.sendall(b"a")
+    except OSError:
+        pass  # the server closed it: that is allowed
+
+
+def run(users: int, rounds: int, workers: int, data: str, log: Path, slow_clients: int = 0) -> dict:
     port = free_port()
     command = gunicorn_command(port, workers=workers)
+    stop = threading.Event()
     with running_server(command, port, env={"REWARDBENCH_DATA": data}, log=log) as base:
+        slow = [threading.Thread(target=trickle, args=(port, stop), daemon=True) for _ in range(slow_clients)]
+        for client in slow:
+            client.start()
+        time.sleep(0.5 if slow_clients else 0)
         with urllib.request.urlopen(f"{base}/_dash-dependencies", timeout=REQUEST_TIMEOUT_S) as response:
             dependencies = json.load(response)
         with urllib.request.urlopen(f"{base}/_dash-layout", timeout=REQUEST_TIMEOUT_S) as response:
@@ -101,11 +120,15 @@ def run(users: int, rounds: int, workers: int, data: str, log: Path) -> dict:
         with ThreadPoolExecutor(max_workers=users) as pool:
             list(pool.map(simulate, plans))
         elapsed = time.perf_counter() - started
+        stop.set()
+        for client in slow:
+            client.join(timeout=5)
     boots = log.read_text(errors="replace").count("Booting worker with pid")
     latencies = sorted(latency for latency, _ in results)
     errors = sum(1 for _, status in results if status not in (200, 204))
     return {
         "users": users,
+        "slow_clients": slow_clients,
         "workers": workers,
         "requests": len(results),
         "seconds": round(elapsed, 2),
@@ -122,11 +145,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--slow-clients", type=int, default=0, help="connections that never finish their headers")
     parser.add_argument("--data", default="", help="data path (default: the shipped run)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        figures = run(args.users, args.rounds, args.workers, args.data, Path(scratch) / "gunicorn.log")
+        figures = run(args.users, args.rounds, args.workers, args.data, Path(scratch) / "gunicorn.log",
+                      args.slow_clients)  # fmt: skip
     width = max(len(key) for key in figures)
     for key, value in figures.items():
         sys.stdout.write(f"{key:<{width}}  {value}\n")

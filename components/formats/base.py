@@ -20,7 +20,9 @@ import pandas as pd
 
 from components.metrics import squash
 
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+# Characters that would change how a name or message reads (line breaks that forge a log line, bidirectional
+# overrides and zero-width characters that make one run's name look like another's): shown as escapes.
+_UNSEEN = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 MISSING = {"", "nan", "na", "n/a", "null", "none", "-"}
 STEP_NAMES = {"step", "steps", "globalstep", "trainingstep"}
 # Keys that result files and training logs carry besides scores; they are not metrics and not worth a note.
@@ -85,9 +87,22 @@ class Source:
     raw: bytes
 
 
+def display_text(text) -> str:
+    """``text`` as it may be shown and sent as JSON: bytes of a file name that are not UTF-8 (Python keeps them as
+    lone surrogates) are written \\xff, and unseen characters as escapes (\\n, \\u202e)."""
+    text = str(text)
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    text = raw.decode("utf-8", "backslashreplace")
+    return _UNSEEN.sub(lambda found: repr(found.group())[1:-1] if found.group() < "\x80" else
+                       f"\\u{ord(found.group()):04x}", text)  # fmt: skip
+
+
 def quoted(text) -> str:
     """``text`` in quotes on one line, for a message: a quoted CSV field can hold line breaks or tabs."""
-    shown = _CONTROL_CHARACTER.sub(lambda found: repr(found.group())[1:-1], str(text))
+    shown = display_text(text)
     return f"'{shown[:60]}…'" if len(shown) > 60 else f"'{shown}'"
 
 

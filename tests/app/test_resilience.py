@@ -2,6 +2,9 @@
 `gunicorn app:server` as the README deploys it (4 workers), while /health and other users' pages are watched."""
 
 import json
+import os
+import socket
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -73,3 +76,72 @@ def test_a_catastrophic_run_filter_holds_no_worker(runs_dir):
         answers, health_s, page_s = stays_healthy(url, attack)
         assert [status for status, _ in answers] == [200] * 4
         assert health_s < HEALTHY_WITHIN_S and page_s < 10
+
+
+def test_clients_that_never_finish_their_headers_hold_no_worker():
+    with deployed() as url:
+        port = int(url.rsplit(":", 1)[1])
+        stop = threading.Event()
+
+        def trickle():
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+                connection.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+                while not stop.wait(0.5):
+                    connection.sendall(b"a")
+
+        clients = [threading.Thread(target=trickle, daemon=True) for _ in range(8)]  # two for each of 4 workers
+        try:
+            for client in clients:
+                client.start()
+            time.sleep(1)
+            for _ in range(10):
+                assert get(f"{url}/health")[2] < HEALTHY_WITHIN_S
+                assert b"seed-run" in get(f"{url}/_dash-layout", timeout=10)[1]
+        finally:
+            stop.set()
+            for client in clients:
+                client.join(timeout=5)
+
+
+def page_text(body: bytes) -> str:
+    """Every string in a served layout, one a line (the layout's JSON escapes slashes)."""
+
+    def strings(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from strings(value)
+
+    return "\n".join(strings(json.loads(body)))
+
+
+def bad_files(directory):
+    """A file nested 100,000 levels deep, a link looping back up, a name that is not UTF-8, beside a good run."""
+    (directory / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    os.symlink(directory, directory / "loop")
+    (directory / os.fsdecode(b"\xffname.csv")).write_text("step,Chat\n0,70\n")
+
+
+def test_odd_files_at_start_up_are_each_one_message_and_the_page_works(tmp_path):
+    (tmp_path / "good.csv").write_text("step,Chat\n0,80\n10,81\n")
+    bad_files(tmp_path)
+    with deployed(tmp_path) as url:
+        status, body, _ = get(f"{url}/_dash-layout", timeout=10)
+        page = page_text(body)
+        assert status == 200 and "good" in page and "\\xffname" in page  # the name's byte 0xff, written out
+        assert f"{tmp_path / 'deep.json'}: nested too deeply to be a result file" in page
+        assert f"{tmp_path / 'loop'}: a link back to a folder above it" in page
+
+
+def test_odd_files_added_while_running_break_no_page(tmp_path):
+    (tmp_path / "good.csv").write_text("step,Chat\n0,80\n10,81\n")
+    with deployed(tmp_path) as url:
+        bad_files(tmp_path)
+        for _ in range(3):
+            status, body, seconds = get(f"{url}/_dash-layout", timeout=10)
+            assert status == 200 and "deep.json: nested too deeply" in page_text(body)
+        assert get(f"{url}/health")[0] == 200
