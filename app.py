@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dash import Dash
+from flask import Response
 
 from components import security
 from components.callbacks import register_callbacks
@@ -23,6 +24,7 @@ from components.page import VENDOR_DIR, DashboardPage
 from components.provider import DataProvider
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+PAGE_FAILED = "the page could not be built from the data; the server log says why"
 PROGRAM = "rewardbench-dashboard"
 log = logging.getLogger(PROGRAM)
 
@@ -40,7 +42,6 @@ def create_app(settings: Settings | None = None) -> Dash:
         __name__,
         title="RewardBench Dashboard",
         assets_folder=str(ASSETS_DIR),
-        health_endpoint="health",
         update_title=None,
         url_base_pathname=settings.base_path,
         compress=False,  # components.security compresses every response, not only Dash's own
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     pages: dict[str, object] = {}
 
-    def serve_layout():
+    def build_page():
         # Each page load shows the runs as they are now; between two changes of the data every page is the same,
         # so it is built once per data version (a tenth of a second for twenty runs, seconds for a hundred).
         version = provider.signature()
@@ -65,7 +66,24 @@ def create_app(settings: Settings | None = None) -> Dash:
             pages[version] = make_layout(result, settings, version)
         return pages[version]
 
+    def serve_layout():
+        try:
+            return build_page()
+        except Exception:  # noqa: BLE001 - a page that says what happened beats a 500 for everyone
+            log.exception("the page could not be built")
+            failed = LoadResult(frame=empty_frame(), problems=(PAGE_FAILED,))
+            return make_layout(failed, settings, "unavailable")
+
+    def health():
+        # Healthy means a page can be built now: a load balancer then takes a worker out that could not serve it.
+        try:
+            build_page()
+        except Exception as error:  # noqa: BLE001
+            return Response(f"unavailable: {PAGE_FAILED} ({type(error).__name__})\n", 503, mimetype="text/plain")
+        return Response("OK\n", 200, mimetype="text/plain")
+
     app.layout = serve_layout
+    app.server.add_url_rule(f"{settings.base_path}health", "health", health)
     register_callbacks(app, provider)
     security.install(app.server, settings, app.csp_hashes())
     # On its first request Dash builds a whole page to check it, which takes seconds for a hundred long runs. Do it

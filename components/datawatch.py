@@ -69,7 +69,10 @@ def scan(
                     known = previous.dirs.get(entry.name) if previous else None
                     dirs[entry.name] = _subdirectory(entry.path, suffixes, depth - 1, known, recent_ns, above)
             elif entry.name[entry.name.rfind(".") :].lower() in suffixes:
-                stat = entry.stat()
+                try:
+                    stat = entry.stat()
+                except FileNotFoundError:  # removed since the listing: the next look sees the folder changed
+                    continue
                 files[entry.name] = (stat.st_size, stat.st_mtime_ns)
     return Scan(own.st_mtime_ns, files, dirs)
 
@@ -89,7 +92,7 @@ def _subdirectory(path: str, suffixes, depth: int, known: Scan | None, recent_ns
         if known is None or known is UNREADABLE:
             return scan(path, suffixes, depth, above=above)
         return refresh(known, path, suffixes, depth, recent_ns, above)
-    except (PermissionError, NotADirectoryError):
+    except OSError:  # unreadable, or removed or replaced since its folder was listed
         return UNREADABLE
 
 
@@ -112,7 +115,10 @@ def refresh(
     files = {}
     for name, (size, mtime_ns) in previous.files.items():
         if mtime_ns >= recent_ns or not name.lower().endswith(WRITTEN_WHOLE):
-            stat = os.stat(os.path.join(directory, name))
+            try:
+                stat = os.stat(os.path.join(directory, name))
+            except FileNotFoundError:  # removed: its folder's time has changed, and the next look lists it again
+                continue
             files[name] = (stat.st_size, stat.st_mtime_ns)
         else:
             files[name] = (size, mtime_ns)

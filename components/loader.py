@@ -11,6 +11,7 @@ directory never stops at a bad file: the file is listed in LoadResult.problems a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -260,7 +261,10 @@ def _file_signature(path: Path) -> tuple[int, int]:
 
 
 def _tree_signature(directory: Path) -> tuple:
-    return scan(str(directory), SUPPORTED_SUFFIXES, DATA_DEPTH).entries()
+    try:
+        return scan(str(directory), SUPPORTED_SUFFIXES, DATA_DEPTH).entries()
+    except OSError as error:  # the data path itself changing underfoot: never equal, so it is read again
+        return ("unreadable", error.errno, time.monotonic_ns())
 
 
 def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:

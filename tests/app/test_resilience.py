@@ -145,3 +145,48 @@ def test_odd_files_added_while_running_break_no_page(tmp_path):
             status, body, seconds = get(f"{url}/_dash-layout", timeout=10)
             assert status == 200 and "deep.json: nested too deeply" in page_text(body)
         assert get(f"{url}/health")[0] == 200
+
+
+def test_files_removed_and_rewritten_while_the_server_reads_them_give_no_error(tmp_path):
+    from tests import rewardbench_tools as tools
+
+    for step in range(100, 1100, 100):
+        tools.run_rm(tmp_path, f"runs/rm/checkpoint-{step}", tools.Evaluation(seed=step, text_bytes=5))
+    (tmp_path / "log.csv").write_text("step,Chat\n0,80\n")
+    with deployed(tmp_path) as url:
+        stop = threading.Event()
+        changes = [0]
+
+        def churn():
+            results = tmp_path / "results" / "eval-set" / "runs"
+            while not stop.is_set():
+                for step in range(100, 1100, 100):
+                    path = results / "rm" / f"checkpoint-{step}.json"
+                    text = path.read_text() if path.exists() else None
+                    path.unlink(missing_ok=True)
+                    if text is not None:
+                        path.write_text(text)
+                    changes[0] += 1
+                scratch = results / "scratch"
+                scratch.mkdir(exist_ok=True)
+                (scratch / "checkpoint-1.json").write_text("{}")
+                (scratch / "checkpoint-1.json").unlink()
+                scratch.rmdir()
+                with (tmp_path / "log.csv").open("w") as handle:
+                    handle.write("step,Chat\n0,80\n")
+
+        payload = chart_payload(url, **{f"{ids.RUN_FILTER}.value": "rm"})
+        statuses = []
+        churning = threading.Thread(target=churn)
+        churning.start()
+        try:
+            deadline = time.monotonic() + 4
+            while time.monotonic() < deadline:
+                statuses.append(get(f"{url}/_dash-layout", timeout=30)[0])
+                statuses.append(post_json(url, payload)[0])
+                statuses.append(get(f"{url}/health")[0])
+        finally:
+            stop.set()
+            churning.join()
+        assert changes[0] > 100
+        assert set(statuses) <= {200, 204}, sorted(set(statuses))

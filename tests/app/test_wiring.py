@@ -284,3 +284,24 @@ def test_the_upload_takes_every_kind_of_file_the_registry_reads(dashboard):
     assert all(any(ending.endswith(suffix) for suffix in accept) for fmt in formats.FORMATS for ending in fmt.endings)
     page_text = all_text(layout)
     assert "RewardBench per-prompt files" in page_text and "the rewardbench command's _outputs.jsonl" in page_text
+
+
+def test_health_says_unavailable_while_the_page_cannot_be_built_and_the_page_says_so(monkeypatch):
+    import app as application
+
+    real = application.make_layout
+    broken = {"on": True}
+
+    def make_layout(result, settings, version):
+        if broken["on"] and version != "unavailable":
+            raise RuntimeError("a bug in building the page")
+        return real(result, settings, version)
+
+    monkeypatch.setattr(application, "make_layout", make_layout)
+    client = create_app(Settings(data_path=SHIPPED_RUN)).server.test_client()
+    health = client.get("/health")
+    assert health.status_code == 503 and health.get_data(as_text=True).startswith("unavailable: the page could not")
+    page = client.get("/_dash-layout")
+    assert page.status_code == 200 and "the page could not be built from the data" in all_text(page.get_json())
+    broken["on"] = False
+    assert client.get("/health").status_code == 200
