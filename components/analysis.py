@@ -151,3 +151,21 @@ def visible_table(frame: pd.DataFrame, runs, metrics, step_range) -> pd.DataFram
     wide = wide.sort_values(["run", "step"], key=lambda column: column.map(order) if column.name == "run" else column)
     wide.columns.name = None
     return wide.reset_index(drop=True)
+
+
+# A cell that starts with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell (and header) that a spreadsheet would run as a formula prefixed with a
+    single quote, as OWASP recommends; numbers are left as they are (a negative number is not a formula)."""
+
+    def safe(text):
+        return f"'{text}" if isinstance(text, str) and text.startswith(_FORMULA_START) else text
+
+    table = table.rename(columns=safe)
+    for column in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            table[column] = table[column].map(safe)
+    return table

@@ -12,7 +12,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx
 from dash.exceptions import PreventUpdate
 
 from components import ids
-from components.analysis import SMOOTHING_MODES, summary_rows, visible_table
+from components.analysis import SMOOTHING_MODES, spreadsheet_safe, summary_rows, visible_table
 from components.config import Settings
 from components.figures import THEMES, ChartOptions, step_axis, zoom_updates
 from components.layout import (
@@ -415,7 +415,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
         metrics = [
             m for m in exported_metrics(frame, view, section) if m in set(visible or ()) or m not in view.metrics
         ]
-        table = visible_table(frame, view.runs, metrics, step_range)
+        table = spreadsheet_safe(visible_table(frame, view.runs, metrics, step_range))
         return {"content": table.to_csv(index=False, float_format="%.6g"), "filename": "rewardbench-visible.csv"}
 
     # The tables are drawn in the browser: a sort, a page or a metric toggle needs no request.

@@ -305,3 +305,19 @@ def test_health_says_unavailable_while_the_page_cannot_be_built_and_the_page_say
     assert page.status_code == 200 and "the page could not be built from the data" in all_text(page.get_json())
     broken["on"] = False
     assert client.get("/health").status_code == 200
+
+
+def test_the_csv_download_neutralises_cells_a_spreadsheet_would_run_as_formulas(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "long.csv").write_text(
+        'run,step,metric,value\n"=HYPERLINK(""http://x"")",0,Chat,80\n"+cmd|\' /C calc\'!A0",0,Chat,70\n'
+        "@SUM(1+1),0,Chat,60\nplain,0,Chat,50\n"
+    )
+    dashboard = Dashboard(Settings(data_path=runs))
+    values = page_values(layout_of(dashboard.client))
+    response = dashboard.call(f"{ids.DOWNLOAD}.data", f"{ids.EXPORT_CSV}.n_clicks",
+                              **{**values, f"{ids.EXPORT_CSV}.n_clicks": 1, f"{ids.METRIC_PICKER}.value": ["Chat"]})  # fmt: skip
+    lines = response.get_json()["response"][ids.DOWNLOAD]["data"]["content"].splitlines()
+    cells = {line.rsplit(",", 2)[0] for line in lines[1:]}
+    assert cells == {'"\'=HYPERLINK(""http://x"")"', "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "plain"}
