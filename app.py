@@ -80,12 +80,12 @@ def create_app(settings: Settings | None = None) -> Dash:
             build_page()
         except Exception as error:  # noqa: BLE001
             return Response(f"unavailable: {PAGE_FAILED} ({type(error).__name__})\n", 503, mimetype="text/plain")
-        return Response("OK\n", 200, mimetype="text/plain")
+        return Response("OK", 200, mimetype="text/plain")
 
     app.layout = serve_layout
     app.server.add_url_rule(f"{settings.base_path}health", "health", health)
     register_callbacks(app, provider)
-    security.install(app.server, settings, app.csp_hashes())
+    security.install(app.server, settings, app.csp_hashes(), app.callback_map)
     # On its first request Dash builds a whole page to check it, which takes seconds for a hundred long runs. Do it
     # now: gunicorn's workers inherit it from the preloaded app, and no user's first page waits for it.
     app.server.test_client().get(f"{settings.base_path}health")

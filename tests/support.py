@@ -63,9 +63,9 @@ def app_command(port: int, *extra: str) -> list[str]:
     return [sys.executable, str(REPO / "app.py"), "--port", str(port), *extra]
 
 
-def _healthy(url: str) -> bool:
+def _healthy(url: str, health_path: str = "/health") -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+        with urllib.request.urlopen(f"{url}{health_path}", timeout=2) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
@@ -80,8 +80,9 @@ def running_server(
     cwd: Path = REPO,
     inherit_env: bool = True,
     log: Path | None = None,
+    health_path: str = "/health",
 ):
-    """Start ``command`` (which must serve on ``port``), wait until /health answers, yield its base URL.
+    """Start ``command`` (which must serve on ``port``), wait until ``health_path`` answers, yield its base URL.
 
     The server's output goes to ``log`` when given (to read it afterwards), else to a temporary file.
     """
@@ -98,7 +99,7 @@ def running_server(
         )
         try:
             deadline = time.monotonic() + timeout
-            while not _healthy(url):
+            while not _healthy(url, health_path):
                 if process.poll() is not None or time.monotonic() > deadline:
                     output.seek(0)
                     raise RuntimeError(f"server did not start: {command}\n{output.read().decode(errors='replace')}")

@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -20,7 +21,8 @@ HEALTHY_WITHIN_S = 2
 def deployed(data="", workers=4, **env):
     port = free_port()
     environment = {"REWARDBENCH_DATA": str(data), **env}
-    with running_server(gunicorn_command(port, workers=workers), port, env=environment) as url:
+    health = f"{env.get('REWARDBENCH_BASE_PATH', '/')}health"
+    with running_server(gunicorn_command(port, workers=workers), port, env=environment, health_path=health) as url:
         yield url
 
 
@@ -190,3 +192,57 @@ def test_files_removed_and_rewritten_while_the_server_reads_them_give_no_error(t
             churning.join()
         assert changes[0] > 100
         assert set(statuses) <= {200, 204}, sorted(set(statuses))
+
+
+def raw_request(url, request: bytes) -> tuple[int, bytes]:
+    """Sends ``request`` as it is and reads the status line and body of the answer."""
+    host, port = url.rsplit("/", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), head + b"\n" + body
+
+
+BASIC = {"REWARDBENCH_AUTH": "basic", "REWARDBENCH_AUTH_USERS": "ann:secret,bob:other",
+         "REWARDBENCH_BASE_PATH": "/tools/rb/"}  # fmt: skip
+ANN = "Basic " + __import__("base64").b64encode(b"ann:secret").decode()
+
+
+def test_requests_the_page_never_sends_get_plain_answers_not_500s():
+    with deployed(**BASIC) as url:
+        status, _ = raw_request(url, b"GET /tools/rb/ HTTP/1.1\r\nHost: x\r\nAuthorization: Basic \xff\xfe\r\n"
+                                     b"Connection: close\r\n\r\n")  # fmt: skip
+        assert status == 401  # bytes that are not text in Authorization
+        authorised = f"Authorization: {ANN}\r\nConnection: close\r\n".encode()
+        status, _ = raw_request(url, b"GET /tools/rb/_dash-component-suites/nope/x.js HTTP/1.1\r\nHost: x\r\n"
+                                     + authorised + b"\r\n")  # fmt: skip
+        assert status == 404
+        for body in (b'{"output": 1}', b"[" * 100_000, b'{"output": "x", "inputs": 3}'):
+            length = f"Content-Length: {len(body)}\r\n".encode()
+            request = (b"POST /tools/rb/_dash-update-component HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Type: application/json\r\n" + length + authorised + b"\r\n" + body)  # fmt: skip
+            assert raw_request(url, request)[0] == 400
+        status, answer = raw_request(url, b"GET /tools/rb HTTP/1.1\r\nHost: evil.example\r\n" + authorised + b"\r\n")
+        assert status == 308 and b"evil.example" not in answer and b"Location: /tools/rb/" in answer
+
+
+def test_wrong_passwords_are_slowed_down_for_that_user_only():
+    import base64
+
+    with deployed(workers=1, **BASIC) as url:
+
+        def status(user, password):
+            token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            request = urllib.request.Request(f"{url}/tools/rb/", headers={"Authorization": f"Basic {token}"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        guesses = [status("ann", f"guess-{n}") for n in range(12)]
+        assert guesses[:10] == [401] * 10 and guesses[10:] == [429, 429]
+        assert status("bob", "anything") == 401  # another user name is not locked out by ann's guesser

@@ -315,9 +315,9 @@ def test_the_csv_download_neutralises_cells_a_spreadsheet_would_run_as_formulas(
         "@SUM(1+1),0,Chat,60\nplain,0,Chat,50\n"
     )
     dashboard = Dashboard(Settings(data_path=runs))
-    values = page_values(layout_of(dashboard.client))
-    response = dashboard.call(f"{ids.DOWNLOAD}.data", f"{ids.EXPORT_CSV}.n_clicks",
-                              **{**values, f"{ids.EXPORT_CSV}.n_clicks": 1, f"{ids.METRIC_PICKER}.value": ["Chat"]})  # fmt: skip
+    values = {**page_values(layout_of(dashboard.client)), f"{ids.EXPORT_CSV}.n_clicks": 1,
+              f"{ids.METRIC_PICKER}.value": ["Chat"]}  # fmt: skip
+    response = dashboard.call(f"{ids.DOWNLOAD}.data", f"{ids.EXPORT_CSV}.n_clicks", **values)
     lines = response.get_json()["response"][ids.DOWNLOAD]["data"]["content"].splitlines()
     cells = {line.rsplit(",", 2)[0] for line in lines[1:]}
     assert cells == {'"\'=HYPERLINK(""http://x"")"', "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "plain"}
