@@ -519,4 +519,10 @@ def read_upload(contents: str, filename: str, settings: Settings) -> tuple:
         raise DataError(
             f"{filename}: {len(raw) / 1048576:.1f} MB is over the upload limit of {settings.upload_limit_mb:g} MB"
         )
-    return parse_bytes(filename, raw, settings.overall_convention)
+    frame, notes = parse_bytes(filename, raw, settings.overall_convention, limits=settings.limits)
+    if len(frame) > settings.upload_max_points:
+        raise DataError(
+            f"{filename}: {len(frame):,} points are over the upload limit of {settings.upload_max_points:,} "
+            "(REWARDBENCH_UPLOAD_MAX_POINTS); the runs you add are kept in your browser and sent with every request"
+        )
+    return frame, notes

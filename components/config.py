@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -9,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from components.formats.base import Limits
 from components.scoring import LEADERBOARD, OVERALL_CONVENTIONS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -93,6 +95,27 @@ def _credentials(raw: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _count(raw: str) -> int:
+    value = _number(raw)
+    if value != int(value) or value < 1:
+        raise ValueError("expected a whole number above 0")
+    return int(value)
+
+
+def _networks(raw: str) -> tuple[str, ...]:
+    """Addresses or networks (10.0.0.0/8), comma-separated."""
+    networks = []
+    for entry in raw.split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an address or network such as 10.0.0.5 or 10.0.0.0/8") from None
+    return tuple(networks)
+
+
 def _convention(value: str) -> str:
     if value not in OVERALL_CONVENTIONS:
         raise ValueError(f"expected one of {', '.join(OVERALL_CONVENTIONS)}")
@@ -113,6 +136,13 @@ class Settings:
     log_level: str = "INFO"
     workers: int = DEFAULT_WORKERS
     bind: str = "127.0.0.1:8050"
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    request_limit_mb: float = 64.0
+    upload_max_points: int = 200_000
+    max_runs_per_file: int = 1000
+    max_name_length: int = 200
+    max_file_mb: float = 256.0
+    max_points: int = 5_000_000
 
     def __post_init__(self) -> None:
         try:
@@ -130,6 +160,11 @@ class Settings:
                 check(getattr(self, name))
             except ValueError as error:
                 raise ConfigError(f"{name}={getattr(self, name)!r}: {error}") from None
+        if not re.fullmatch(r"[A-Za-z0-9-]+", self.auth_header):
+            raise ConfigError(
+                f"auth_header={self.auth_header!r}: use letters, digits and hyphens (X-Remote-User); gunicorn drops "
+                "header names with underscores, while a client's own X-Remote-User would arrive under the same name"
+            )
         if self.auth == "basic" and not self.auth_users:
             raise ConfigError(
                 "REWARDBENCH_AUTH=basic needs credentials: set REWARDBENCH_AUTH_USERS or REWARDBENCH_AUTH_FILE"
@@ -138,6 +173,18 @@ class Settings:
     @property
     def upload_limit_bytes(self) -> int:
         return int(self.upload_limit_mb * 1024 * 1024)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.max_runs_per_file, self.max_name_length, self.max_file_mb, self.max_points)
+
+    def trusts(self, address: str | None) -> bool:
+        """Whether a request from ``address`` may carry the signed-in user's header (REWARDBENCH_TRUSTED_PROXIES)."""
+        try:
+            client = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        return any(client in ipaddress.ip_network(network) for network in self.trusted_proxies)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -173,4 +220,11 @@ class Settings:
             log_level=read("REWARDBENCH_LOG_LEVEL", _log_level, "INFO"),
             workers=read("REWARDBENCH_WORKERS", _workers, DEFAULT_WORKERS),
             bind=read("REWARDBENCH_BIND", _bind, "127.0.0.1:8050"),
+            trusted_proxies=read("REWARDBENCH_TRUSTED_PROXIES", _networks, ("127.0.0.1/32", "::1/128")),
+            request_limit_mb=read("REWARDBENCH_REQUEST_LIMIT_MB", lambda raw: _upload_limit(_number(raw)), 64.0),
+            upload_max_points=read("REWARDBENCH_UPLOAD_MAX_POINTS", _count, 200_000),
+            max_runs_per_file=read("REWARDBENCH_MAX_RUNS_PER_FILE", _count, 1000),
+            max_name_length=read("REWARDBENCH_MAX_NAME_LENGTH", _count, 200),
+            max_file_mb=read("REWARDBENCH_MAX_FILE_MB", lambda raw: _upload_limit(_number(raw)), 256.0),
+            max_points=read("REWARDBENCH_MAX_POINTS", _count, 5_000_000),
         )

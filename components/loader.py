@@ -23,7 +23,18 @@ from components import formats
 from components.checkpoints import Runs, assemble
 from components.datawatch import DATA_DEPTH, scan
 from components.discovery import discover, no_runs_message, skip_reason
-from components.formats.base import DataError, Evaluation, RunTables, Source, Table, display_text, first_row, quoted
+from components.formats.base import (
+    DEFAULT_LIMITS,
+    DataError,
+    Evaluation,
+    Limits,
+    RunTables,
+    Source,
+    Table,
+    display_text,
+    first_row,
+    quoted,
+)
 from components.metrics import AXIS_PREFIX, metric_sort_key
 from components.outcomes import PromptSets
 from components.resultpaths import TARGETS, ResultPath, model_parts, model_result_path, result_path
@@ -116,24 +127,24 @@ def read_file(path: Path, convention: str = LEADERBOARD) -> tuple[pd.DataFrame, 
 
 
 def parse_bytes(
-    filename: str, raw: bytes, convention: str = LEADERBOARD, where: str | None = None
+    filename: str, raw: bytes, convention: str = LEADERBOARD, where: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[pd.DataFrame, list[str]]:
     """Parse a file's bytes (an upload): a run file is named after ``filename``; a RewardBench result goes by its
     "model" key (--model as the tool was given it) or, without one, by ``filename``."""
-    source = Source(filename=filename, where=display_text(where or filename), raw=raw)
+    source = Source(filename=filename, where=display_text(where or filename), raw=raw, limits=limits)
     try:
         parsed = formats.parse(source)
     except DataError as error:
         raise DataError(display_text(error)) from None
     if isinstance(parsed, RunTables):
-        frame, notes = _run_tables_frame(source.where, parsed, convention)
+        frame, notes = _run_tables_frame(source.where, parsed, convention, limits)
         return frame, [display_text(note) for note in notes]
     stem = filename[: filename.rfind(".")] if "." in filename else filename
     placed = (
         model_result_path(parsed.model, stem) if parsed.model else result_path(model_parts(PurePath(filename)), stem)
     )
     runs = assemble([(placed, parsed)])
-    return _runs_frame(runs, convention), [display_text(note) for note in runs.notes]
+    return _runs_frame(runs, convention, limits), [display_text(note) for note in runs.notes]
 
 
 def load_path(path: str | Path, convention: str = LEADERBOARD, cache: ParseCache | None = None) -> LoadResult:
@@ -162,9 +173,10 @@ class ParseCache:
     One per app (so per gunicorn worker); it only saves work: every worker computes the same answers.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
         self._entries: dict[tuple[str, Path, str], tuple[object, object]] = {}
         self.prompt_sets = PromptSets()
+        self.limits = limits
 
     def get(self, kind: str, path: Path, signature, parse: Callable[[], object], convention: str):
         """``parse()``'s result for a ``kind`` of entry ("file", "frame", "directory") at ``path``, parsed again
@@ -209,8 +221,8 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
         if isinstance(parsed, RunTables):
             try:
                 frame, file_notes = cache.get(
-                    "frame", path, parsed, lambda p=parsed, w=str(path): _run_tables_frame(w, p, convention),
-                    convention,
+                    "frame", path, parsed,
+                    lambda p=parsed, w=str(path): _run_tables_frame(w, p, convention, cache.limits), convention,
                 )  # fmt: skip
             except DataError as error:
                 if single:
@@ -222,15 +234,33 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
         else:
             placed.append((_placement(root, path), parsed))
     runs = assemble(placed)
-    frame, clash_notes = _combine([*frames, _runs_frame(runs, convention)])
+    frame, clash_notes = _combine([*frames, _runs_frame(runs, convention, cache.limits)])
+    frame, cut = _within_points(frame, cache.limits.max_points)
+    problems.extend(cut)
     notes = tuple(display_text(note) for note in (*notes, *runs.notes, *clash_notes))
     problems = tuple(display_text(problem) for problem in problems)
     return LoadResult(frame, problems, notes, runs.outcomes, frame.attrs.get(FINALS, {}))
 
 
 def _parse_file(path: Path, cache: ParseCache) -> RunTables | Evaluation:
-    source = Source(filename=path.name, where=str(path), raw=_read_bytes(path))
+    source = Source(filename=path.name, where=str(path), raw=_read_bytes(path, cache.limits), limits=cache.limits)
     return formats.parse(source, cache.prompt_sets.intern)
+
+
+def _within_points(frame: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, list[str]]:
+    """The runs that fit in ``max_points`` rows, in order, and a problem naming how many were left out."""
+    if len(frame) <= max_points:
+        return frame, []
+    sizes = frame.groupby("run", sort=False, observed=True).size()
+    kept = sizes[sizes.cumsum() <= max_points].index
+    left_out = len(sizes) - len(kept)
+    message = (
+        f"the data path holds {len(frame):,} points in {len(sizes):,} runs; the first {len(kept):,} runs are shown "
+        f"and {left_out:,} left out, to stay within {max_points:,} points (REWARDBENCH_MAX_POINTS)"
+    )
+    bounded = frame[frame["run"].isin(kept)].reset_index(drop=True)
+    bounded["run"] = bounded["run"].cat.remove_unused_categories()
+    return bounded, [message]
 
 
 def _placement(root: Path, path: Path) -> ResultPath:
@@ -241,12 +271,18 @@ def _placement(root: Path, path: Path) -> ResultPath:
     return result_path(model_parts(PurePath(*parts)), root.absolute().name)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     if not path.exists():
         raise DataError(f"{path}: no such file")
     if path.is_dir():
         raise DataError(f"{path}: is a directory; expected a run file")
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_mb * 1024 * 1024:
+            raise DataError(
+                f"{path}: {size / 1048576:,.0f} MB is over the limit of {limits.max_file_mb:g} MB for one data file "
+                "(REWARDBENCH_MAX_FILE_MB); it is not read"
+            )
         return path.read_bytes()
     except OSError as error:
         raise DataError(f"{path}: cannot be read ({error.strerror})") from None
@@ -298,28 +334,38 @@ def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
 # From tables to the tidy frame
 
 
-def _run_tables_frame(where: str, parsed: RunTables, convention: str) -> tuple[pd.DataFrame, list[str]]:
+def _run_tables_frame(where: str, parsed: RunTables, convention: str, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
     notes = list(parsed.notes)
-    frames = [_finish(where, table, convention, notes) for table in parsed.tables]
+    frames = [_finish(where, table, convention, notes, limits) for table in parsed.tables]
     return concat_runs(frames), notes
 
 
-def _runs_frame(runs: Runs, convention: str) -> pd.DataFrame:
-    frame = concat_runs([_finish(table.name, table, convention, [], percent=True) for table in runs.tables])
+def _runs_frame(runs: Runs, convention: str, limits: Limits) -> pd.DataFrame:
+    frame = concat_runs(
+        [_finish(table.name, table, convention, runs.notes, limits, percent=True) for table in runs.tables]
+    )
     if runs.finals:
         frame.attrs[FINALS] = dict(runs.finals)
     return frame
 
 
-def _finish(where: str, table: Table, convention: str, notes: list[str], percent: bool = False) -> pd.DataFrame:
+def _finish(
+    where: str, table: Table, convention: str, notes: list[str], limits: Limits = DEFAULT_LIMITS, percent: bool = False
+) -> pd.DataFrame:
     """A run's table as tidy rows, with the scores RewardBench derives. With ``percent`` the scores are percent by
-    the file's kind (RewardBench's results); otherwise their scale is decided from their values (users' files)."""
+    the file's kind (RewardBench's results); otherwise their scale is decided from their values (users' files).
+    A name longer than the limit is cut (the browser lays every name out on every page load)."""
     values = add_derived_scores(table.values if percent else _as_percent(where, table, notes), convention)
     metrics = sorted(values.columns, key=lambda metric: (metric_sort_key(metric), metric))
     steps = values.index.to_numpy(dtype="int64")  # sorted: every table is sorted by step
     # Names as plain objects: pandas would convert each list of names to an Arrow string array, which costs more
     # than the rest of a small file.
-    run = pd.Index([display_text(table.name)], dtype=object)
+    name = display_text(table.name)
+    if len(name) > limits.max_name_length:
+        notes.append(f"{where}: a run name of {len(name):,} characters is cut to {limits.max_name_length} "
+                     "(REWARDBENCH_MAX_NAME_LENGTH)")  # fmt: skip
+        name = name[: limits.max_name_length - 1] + "…"
+    run = pd.Index([name], dtype=object)
     return pd.DataFrame(
         {
             "run": pd.Categorical.from_codes(np.zeros(len(steps) * len(metrics), dtype="int8"), run, validate=False),

@@ -29,7 +29,7 @@ UPLOADED_SUFFIX = " (uploaded)"
 class DataProvider:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._cache = ParseCache()
+        self._cache = ParseCache(settings.limits)
         self._watch = DataWatch(settings.data_path, SUPPORTED_SUFFIXES)
 
     def signature(self) -> str:

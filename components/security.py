@@ -51,7 +51,8 @@ def content_security_policy(script_hashes: list[str], frame_ancestors: str) -> s
 
 def is_authenticated(settings: Settings) -> bool:
     if settings.auth == "header":
-        return bool(request.headers.get(settings.auth_header, "").strip())
+        # Only the proxy that signs users in may name them: anyone else who reaches the port could set the header.
+        return settings.trusts(request.remote_addr) and bool(request.headers.get(settings.auth_header, "").strip())
     if settings.auth == "basic":
         try:
             given = request.authorization
@@ -128,6 +129,8 @@ def install(server: Flask, settings: Settings, script_hashes: list[str], callbac
     update_path = f"{settings.base_path}_dash-update-component"
     policy = content_security_policy(script_hashes, settings.frame_ancestors)
     failed_logins = FailedLogins()
+    # Werkzeug refuses a longer body with 413 before anything reads it.
+    server.config["MAX_CONTENT_LENGTH"] = int(settings.request_limit_mb * 1024 * 1024)
 
     @server.before_request
     def require_authentication():
@@ -151,7 +154,12 @@ def install(server: Flask, settings: Settings, script_hashes: list[str], callbac
                 headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"'},
                 mimetype="text/plain",
             )
-        return Response(f"Sign in through the proxy ({settings.auth_header} is missing).\n", 401, mimetype="text/plain")
+        return Response("Sign in through your organisation's sign-in proxy.\n", 401, mimetype="text/plain")
+
+    @server.errorhandler(413)
+    def too_large(_error):
+        limit = f"{settings.request_limit_mb:g} MB"
+        return Response(f"The request is over {limit} (REWARDBENCH_REQUEST_LIMIT_MB).\n", 413, mimetype="text/plain")
 
     @server.errorhandler(DependencyException)
     def unknown_script(_error):

@@ -79,12 +79,26 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds that keep one file from taking a worker's time or memory (components/config.py sets them)."""
+
+    max_runs_per_file: int = 1000
+    max_name_length: int = 200
+    max_file_mb: float = 256.0
+    max_points: int = 5_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
 class Source:
     """A file's bytes and how to name it in messages."""
 
     filename: str  # the file's own name (the run is named after it when nothing else names it)
     where: str  # the path shown in messages
     raw: bytes
+    limits: Limits = DEFAULT_LIMITS
 
 
 def display_text(text) -> str:

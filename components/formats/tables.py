@@ -17,12 +17,14 @@ from components.formats.base import (
     MISSING,
     NOT_METRICS,
     DataError,
+    Limits,
     RunTables,
     Source,
     Table,
     decode,
     deduplicate,
     first_row,
+    listed,
     quoted,
     step_column,
     step_problem,
@@ -39,7 +41,7 @@ def parse(source: Source, intern=None) -> RunTables:
     name = source.filename[: source.filename.rfind(".")]
     notes: list[str] = []
     fast = _fast_wide_table(name, source.raw, text, suffix)
-    tables = [fast] if fast is not None else _parse_table(source.where, name, text, suffix, notes)
+    tables = [fast] if fast is not None else _parse_table(source.where, name, text, suffix, notes, source.limits)
     return RunTables(tables, notes)
 
 
@@ -93,7 +95,7 @@ def _fast_wide_table(name: str, raw: bytes, text: str, suffix: str) -> Table | N
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks pandas' CSV reader knows
 
 
-def _parse_table(where: str, name: str, text: str, suffix: str, notes: list[str]) -> list[Table]:
+def _parse_table(where: str, name: str, text: str, suffix: str, notes: list[str], limits: Limits) -> list[Table]:
     lines = _LINE_BREAK.split(text)
     first = next(index for index, line in enumerate(lines) if line.strip())  # the header; the text is not blank
     sep = _delimiter(suffix, lines[first])
@@ -124,7 +126,7 @@ def _parse_table(where: str, name: str, text: str, suffix: str, notes: list[str]
         raise DataError(f"{where}: no data rows below the header")
     squashed = {squash(column) for column in table.columns}
     if {"metric", "value"} <= squashed:
-        return _long_tables(where, name, table, row_lines, notes)
+        return _long_tables(where, name, table, row_lines, notes, limits)
     return [_wide_table(where, name, table, row_lines, notes)]
 
 
@@ -160,21 +162,29 @@ def _wide_table(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarra
     step_name = step_column(table.columns)
     if step_name is None:
         raise DataError(
-            f"{where} line 1: no step column (expected one named step or global_step); found {', '.join(table.columns)}"
+            f"{where} line 1: no step column (expected one named step or global_step); found {listed(table.columns)}"
         )
     metric_columns: dict[str, str] = {}
+    unknown = []
     for column in table.columns:
         if column == step_name:
             continue
         metric = canonical_metric(column) or axis_column(column)
         if metric is None:
             if squash(column) not in NOT_METRICS:
-                notes.append(f"{where} line 1: column {quoted(column)} is not a RewardBench metric; ignored")
+                unknown.append(column)
             continue
         clash = next((c for c, m in metric_columns.items() if m == metric), None)
         if clash is not None:
             raise DataError(f"{where} line 1: columns {quoted(clash)} and {quoted(column)} both name {metric}")
         metric_columns[column] = metric
+    if unknown:
+        what = (
+            f"column {quoted(unknown[0])} is"
+            if len(unknown) == 1
+            else f"{len(unknown):,} columns ({listed(unknown)}) are"
+        )
+        notes.append(f"{where} line 1: {what} not a RewardBench metric; ignored")
     if not any(not metric.startswith(AXIS_PREFIX) for metric in metric_columns.values()):
         raise DataError(f"{where} line 1: no RewardBench metric columns (such as Chat, Chat Hard, Safety, Overall)")
     steps = _parse_steps(where, table[step_name], step_name, row_lines)
@@ -185,8 +195,15 @@ def _wide_table(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarra
     return deduplicate(where, name, values, row_lines, notes)
 
 
-def _long_tables(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarray, notes: list[str]):
+def _long_tables(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarray, notes: list[str], limits: Limits):
     columns = {squash(column): column for column in table.columns}
+    if "run" in columns:
+        runs = table[columns["run"]].str.strip().nunique()
+        if runs > limits.max_runs_per_file:
+            raise DataError(
+                f"{where}: names {runs:,} runs; one file may hold at most {limits.max_runs_per_file:,} "
+                "(REWARDBENCH_MAX_RUNS_PER_FILE)"
+            )
     step_name = step_column(table.columns)
     if step_name is None:
         raise DataError(f"{where} line 1: no step column (expected one named step or global_step)")

@@ -164,6 +164,9 @@ def test_under_a_base_path_the_page_and_its_callbacks_work():
         ({"REWARDBENCH_LOG_LEVEL": "loud"}, "REWARDBENCH_LOG_LEVEL='loud': expected one of DEBUG"),
         ({"REWARDBENCH_WORKERS": "2.5"}, "REWARDBENCH_WORKERS='2.5': expected a whole number of workers"),
         ({"REWARDBENCH_BIND": "8050"}, "REWARDBENCH_BIND='8050': expected host:port"),
+        ({"REWARDBENCH_AUTH_HEADER": "X_Remote_User"}, "auth_header='X_Remote_User': use letters, digits and hyphens"),
+        ({"REWARDBENCH_TRUSTED_PROXIES": "proxy.internal"}, "REWARDBENCH_TRUSTED_PROXIES='proxy.internal': 'proxy"),
+        ({"REWARDBENCH_MAX_POINTS": "0"}, "REWARDBENCH_MAX_POINTS='0': expected a whole number above 0"),
     ],
 )
 def test_bad_settings_are_refused_with_the_variable_and_the_problem(environ, message):

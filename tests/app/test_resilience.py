@@ -246,3 +246,56 @@ def test_wrong_passwords_are_slowed_down_for_that_user_only():
         guesses = [status("ann", f"guess-{n}") for n in range(12)]
         assert guesses[:10] == [401] * 10 and guesses[10:] == [429, 429]
         assert status("bob", "anything") == 401  # another user name is not locked out by ann's guesser
+
+
+def upload_payload(url, filename, raw: bytes):
+    import base64
+
+    with urllib.request.urlopen(f"{url}/_dash-dependencies") as response:
+        dependencies = json.load(response)
+    contents = "data:text/csv;base64," + base64.b64encode(raw).decode()
+    values = {f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": filename,
+              f"{ids.RUN_PICKER}.options": ["seed-run"]}  # fmt: skip
+    return callback_payload(dependencies, f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents", values)
+
+
+def test_an_upload_naming_twenty_thousand_runs_is_refused_at_once():
+    lines = ["run,step,metric,value"] + [f"run-{n},0,Chat,80" for n in range(20_000)]
+    raw = ("\n".join(lines) + "\n").encode()
+    with deployed() as url:
+        payload = upload_payload(url, "many.csv", raw)
+        (status, body), health_s, _ = stays_healthy(url, lambda: post_json(url, payload, timeout=30))
+        assert status == 200 and health_s < HEALTHY_WITHIN_S
+        message = json.loads(body)["response"][ids.UPLOAD_MESSAGE]["children"]
+        assert message == ("Not added: many.csv: names 20,000 runs; one file may hold at most 1,000 "
+                           "(REWARDBENCH_MAX_RUNS_PER_FILE)")  # fmt: skip
+
+
+def test_a_body_over_the_request_limit_is_refused_before_it_is_read():
+    with deployed(REWARDBENCH_REQUEST_LIMIT_MB="1") as url:
+        status, body = post_json(url, {"output": "x", "padding": "a" * 2_000_000})
+        assert status == 413 and b"over 1 MB (REWARDBENCH_REQUEST_LIMIT_MB)" in body
+        assert get(f"{url}/health")[0] == 200
+
+
+def test_a_data_file_over_the_size_limit_is_one_message_and_the_rest_loads(tmp_path):
+    (tmp_path / "small.csv").write_text("step,Chat\n0,80\n")
+    (tmp_path / "huge.csv").write_text("step,Chat\n" + "".join(f"{n},80\n" for n in range(300_000)))
+    with deployed(tmp_path, REWARDBENCH_MAX_FILE_MB="1") as url:
+        page = page_text(get(f"{url}/_dash-layout", timeout=10)[1])
+        assert "small" in page and f"{tmp_path / 'huge.csv'}: 3 MB is over the limit of 1 MB for one data file" in page
+
+
+def test_header_sign_in_is_trusted_only_from_the_proxy_it_names():
+    header = {"REWARDBENCH_AUTH": "header", "REWARDBENCH_AUTH_HEADER": "X-Remote-User"}
+    with deployed(REWARDBENCH_TRUSTED_PROXIES="10.9.9.9", **header) as url:  # the proxy is not this client
+        request = urllib.request.Request(f"{url}/", headers={"X-Remote-User": "mallory"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            status, body = 200, b""
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read()
+        assert status == 401 and b"X-Remote-User" not in body
+    with deployed(**header) as url:  # by default a proxy on this machine (127.0.0.1) is trusted
+        request = urllib.request.Request(f"{url}/", headers={"X-Remote-User": "ann"})
+        assert urllib.request.urlopen(request, timeout=10).status == 200

@@ -132,3 +132,36 @@ def test_error_messages_are_one_line(tmp_path):
     with pytest.raises(DataError) as caught:
         load_run(write(tmp_path, "step,Chat\n0,80\n25,81,99\n"))
     assert "\n" not in str(caught.value)
+
+
+def test_ten_thousand_unknown_columns_are_one_note(tmp_path):
+    header = "step,Chat," + ",".join(f"extra{n}" for n in range(10_000))
+    frame, notes = read_file(write(tmp_path, header + "\n0,80," + ",".join(["1"] * 10_000) + "\n"))
+    assert set(frame["metric"]) == {"Chat"}
+    assert notes == [f"{tmp_path / 'run.csv'} line 1: 10,000 columns ('extra0', 'extra1', 'extra2', 'extra3', "
+                     "'extra4' …) are not a RewardBench metric; ignored"]  # fmt: skip
+
+
+def test_a_very_long_run_name_is_cut_and_said(tmp_path):
+    frame, notes = read_file(write(tmp_path, "run,step,metric,value\n" + "r" * 5000 + ",0,Chat,80\n"))
+    (name,) = set(frame["run"])
+    assert len(name) == 200 and name.endswith("…")
+    assert any("a run name of 5,000 characters is cut to 200 (REWARDBENCH_MAX_NAME_LENGTH)" in note for note in notes)
+
+
+def test_a_data_path_over_the_points_limit_shows_the_runs_that_fit_and_says_so(tmp_path):
+    from components.formats.base import Limits
+    from components.loader import ParseCache, load_path
+
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.csv").write_text("step,Chat\n0,80\n1,81\n")
+    result = load_path(tmp_path, cache=ParseCache(Limits(max_points=4)))
+    assert sorted(set(result.frame["run"])) == ["a", "b"]
+    assert result.problems == ("the data path holds 6 points in 3 runs; the first 2 runs are shown and 1 left out, "
+                               "to stay within 4 points (REWARDBENCH_MAX_POINTS)",)  # fmt: skip
+
+
+def test_names_from_files_show_characters_that_would_disguise_them(tmp_path):
+    text = "run,step,metric,value\nrun-\u202eevil,0,Chat,80\nzero\u200bwidth,0,Chat,81\n"
+    frame, _ = read_file(write(tmp_path, text))
+    assert set(frame["run"]) == {"run-\\u202eevil", "zero\\u200bwidth"}
