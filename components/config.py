@@ -95,6 +95,14 @@ def _credentials(raw: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _yes_or_no(raw: str) -> bool:
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
 def _count(raw: str) -> int:
     value = _number(raw)
     if value != int(value) or value < 1:
@@ -143,6 +151,7 @@ class Settings:
     max_name_length: int = 200
     max_file_mb: float = 256.0
     max_points: int = 5_000_000
+    follow_links_out: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -176,7 +185,9 @@ class Settings:
 
     @property
     def limits(self) -> Limits:
-        return Limits(self.max_runs_per_file, self.max_name_length, self.max_file_mb, self.max_points)
+        return Limits(
+            self.max_runs_per_file, self.max_name_length, self.max_file_mb, self.max_points, self.follow_links_out
+        )
 
     def trusts(self, address: str | None) -> bool:
         """Whether a request from ``address`` may carry the signed-in user's header (REWARDBENCH_TRUSTED_PROXIES)."""
@@ -227,4 +238,5 @@ class Settings:
             max_name_length=read("REWARDBENCH_MAX_NAME_LENGTH", _count, 200),
             max_file_mb=read("REWARDBENCH_MAX_FILE_MB", lambda raw: _upload_limit(_number(raw)), 256.0),
             max_points=read("REWARDBENCH_MAX_POINTS", _count, 5_000_000),
+            follow_links_out=read("REWARDBENCH_FOLLOW_LINKS_OUT", _yes_or_no, False),
         )

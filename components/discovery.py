@@ -35,9 +35,12 @@ class Found:
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # files seen and not read, with why
 
 
-def discover(root: Path) -> Found:
+def discover(root: Path, follow_links_out: bool = False) -> Found:
+    """The files under ``root``; a link that leads out of it is not followed unless ``follow_links_out``: a data
+    path is what its owner chose to show, and a link to elsewhere (a home folder, /etc) could show anything."""
     found = Found()
-    _walk(root, 0, frozenset(), found)
+    inside = None if follow_links_out else os.path.realpath(root)
+    _walk(root, 0, frozenset(), found, inside)
     return found
 
 
@@ -58,7 +61,14 @@ def skip_reason(path: Path) -> str | None:
     return None
 
 
-def _walk(directory: Path, depth: int, above: frozenset, found: Found) -> None:
+def _leads_out(path: Path, inside: str | None) -> bool:
+    if inside is None:
+        return False
+    target = os.path.realpath(path)
+    return target != inside and not target.startswith(inside.rstrip(os.sep) + os.sep)
+
+
+def _walk(directory: Path, depth: int, above: frozenset, found: Found, inside: str | None) -> None:
     try:
         identity = _identity(directory)
         with os.scandir(directory) as listing:
@@ -77,8 +87,14 @@ def _walk(directory: Path, depth: int, above: frozenset, found: Found) -> None:
         except OSError as error:
             found.problems.append(f"{path}: cannot be read ({error.strerror or error})")
             continue
-        if is_dir:
-            _enter(path, entry, depth, above, found)
+        if entry.is_symlink() and (is_dir or is_file) and _leads_out(path, inside):
+            found.skipped.append((path, "a link that leads out of the data path"))
+            found.notes.append(
+                f"{path}: a link that leads out of the data path; not followed (REWARDBENCH_FOLLOW_LINKS_OUT=true "
+                "follows such links)"
+            )
+        elif is_dir:
+            _enter(path, entry, depth, above, found, inside)
         elif not is_file:
             found.skipped.append((path, "a broken link" if entry.is_symlink() else "not a regular file"))
         elif not formats.claims(entry.name):
@@ -91,7 +107,7 @@ def _walk(directory: Path, depth: int, above: frozenset, found: Found) -> None:
             found.files.append(path)
 
 
-def _enter(path: Path, entry: os.DirEntry, depth: int, above: frozenset, found: Found) -> None:
+def _enter(path: Path, entry: os.DirEntry, depth: int, above: frozenset, found: Found, inside: str | None) -> None:
     if depth + 1 > MAX_DEPTH:
         found.notes.append(f"{path}: more than {MAX_DEPTH} folders below the data path; not read")
         return
@@ -104,7 +120,7 @@ def _enter(path: Path, entry: os.DirEntry, depth: int, above: frozenset, found: 
         if target in above:
             found.problems.append(f"{path}: a link back to a folder above it ({os.readlink(path)}); not followed")
             return
-    _walk(path, depth + 1, above, found)
+    _walk(path, depth + 1, above, found, inside)
 
 
 def _identity(directory: Path) -> tuple[int, int]:

@@ -195,7 +195,7 @@ class ParseCache:
 
 
 def _load_directory(root: Path, convention: str, cache: ParseCache) -> LoadResult:
-    found = discover(root)
+    found = discover(root, cache.limits.follow_links_out)
     result = _load_files(root, found.files, convention, cache)
     notes = [*found.notes, *result.notes]
     if result.frame.empty and not result.problems:

@@ -393,3 +393,25 @@ def test_the_data_provider_gives_a_checkpoints_outcomes_by_run_and_step(swept):
     provider = DataProvider(Settings(data_path=swept))
     (outcomes,) = provider.outcomes("runs/rm", 400)
     assert len(outcomes.outcome) == 2985 and provider.outcomes("runs/rm", 401) == ()
+
+
+def test_a_link_out_of_the_data_path_is_not_followed_unless_a_setting_says_so(tmp_path):
+    from components.formats.base import Limits
+
+    secrets = tmp_path / "home"
+    secrets.mkdir()
+    (secrets / "credentials.csv").write_text("aws_secret_access_key=abc\n")
+    (secrets / "other-run.csv").write_text("step,Chat\n0,80\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "run.csv").write_text("step,Chat\n0,70\n")
+    os.symlink(secrets / "credentials.csv", data / "linked.csv")
+    os.symlink(secrets, data / "linked-folder")
+    os.symlink(data / "run.csv", data / "inside.csv")  # a link within the data path is read
+    result = load_path(data)
+    assert sorted(set(result.frame["run"])) == ["inside", "run"]
+    assert result.problems == () and not any("aws_secret" in message for message in result.notes)
+    assert any(note.startswith(f"{data / 'linked.csv'}: a link that leads out of the data path; not followed")
+               for note in result.notes)  # fmt: skip
+    followed = load_path(data, cache=ParseCache(Limits(follow_links_out=True)))
+    assert "other-run" in set(followed.frame["run"])
