@@ -406,3 +406,18 @@ def test_a_runs_final_model_reads_final_on_the_axis_and_in_the_best_table(open_p
         table = best_table(page)
         steps = {row[0]: row[table["header"].index("Best step")] for row in table["rows"]}
         assert steps == {"runs/rm": "final", "runs/b": "200"}
+
+
+def test_names_that_would_disguise_a_run_are_shown_with_their_hidden_characters(open_page, tmp_path):
+    (tmp_path / "names.csv").write_text(
+        "run,step,metric,value\n"
+        "rm-final\u202e5e-1rl,0,Chat,80\nrm-final\u202e5e-1rl,10,Chat,82\n"  # reads as another run's name
+        "rm\u200bbase,0,Chat,70\nrm\u200bbase,10,Chat,71\n"
+        + "".join(f"{'r' * 5000},{step},Chat,60\n" for step in (0, 10))
+    )
+    with dashboard_server(tmp_path) as url:
+        page = open_page(url)
+        page.wait_for_function(f"() => {PANELS_DRAWN} && {LEGEND} && {LEGEND}.querySelectorAll('.legendtext').length")
+        legend = page.evaluate(f"() => [...{LEGEND}.querySelectorAll('.legendtext')].map(t => t.textContent)")
+        assert "rm-final\\u202e5e-1rl" in legend and "rm\\u200bbase" in legend
+        assert max(len(name) for name in legend) <= 200
