@@ -8,13 +8,14 @@ registry; to read a new kind of file, add its module here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
 
 from components.formats import records, rewardbench_scores, rewardbench_summary, tables
-from components.formats.base import DataError, RunTables, Source, decode, json_decode_error
+from components.formats.base import DataError, RunTables, Source, decode, json_decode_error, listed
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,12 @@ def parse(source: Source, intern=None) -> RunTables | object:
     document = _json_document(source)
     for fmt in candidates:
         if fmt.accepts(document):
-            return fmt.parse_document(source, document, intern)
+            parsed = fmt.parse_document(source, document, intern)
+            repeated = _repeated_keys(source.raw)
+            if repeated:
+                parsed.notes.append(f"{source.where}: key(s) {listed(repeated)} appear more than once in one object; "
+                                    "the last of each is used")  # fmt: skip
+            return parsed
     kind = "a string" if isinstance(document, str) else "null" if document is None else "a number"
     raise DataError(f"{source.where}: expected a JSON object or an array of objects, found {kind}")
 
@@ -115,6 +121,30 @@ def _json_document(source: Source):
     except orjson.JSONDecodeError as error:
         decode(source.where, source.raw)  # raises first when the bytes are not UTF-8 or blank, with the line
         raise json_decode_error(source.where, error) from None
+
+
+REPEATS_CHECKED_BELOW = 1_000_000  # bytes: summaries are a kilobyte; per-prompt files are megabytes of texts
+
+
+def _repeated_keys(raw: bytes) -> list[str]:
+    """Keys that one object of a small JSON document gives twice (orjson, like every parser, keeps the last)."""
+    if len(raw) >= REPEATS_CHECKED_BELOW:
+        return []
+    repeated: list[str] = []
+
+    def pairs(items):
+        seen = set()
+        for key, _ in items:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(raw.removeprefix(b"\xef\xbb\xbf"), object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return []
+    return repeated
 
 
 def upload_accept() -> str:

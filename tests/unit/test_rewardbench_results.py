@@ -415,3 +415,25 @@ def test_a_link_out_of_the_data_path_is_not_followed_unless_a_setting_says_so(tm
                for note in result.notes)  # fmt: skip
     followed = load_path(data, cache=ParseCache(Limits(follow_links_out=True)))
     assert "other-run" in set(followed.frame["run"])
+
+
+def test_a_key_given_twice_in_a_result_file_is_noted(tmp_path):
+    path = tmp_path / "results" / "eval-set" / "m" / "checkpoint-1.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"model": "m", "alpacaeval-easy": 0.5, "alpacaeval-easy": 0.9}')
+    result = load_path(tmp_path)
+    assert values(result.frame, "m", "alpacaeval-easy") == {1: pytest.approx(90.0)}
+    assert result.notes[0] == (f"{path}: key(s) 'alpacaeval-easy' appear more than once in one object; the last "
+                               "of each is used")  # fmt: skip
+
+
+def test_a_file_name_with_a_line_break_forges_no_line_in_the_server_log(tmp_path, caplog):
+    from app import create_app
+    from components.config import Settings
+
+    (tmp_path / "good.csv").write_text("step,Chat\n0,80\n")
+    (tmp_path / "x\nERROR forged.csv").write_text("step,Chat\n0,abc\n")
+    with caplog.at_level("WARNING"):
+        create_app(Settings(data_path=tmp_path))
+    (record,) = [record for record in caplog.records if "forged" in record.getMessage()]
+    assert "\n" not in record.getMessage() and "x\\nERROR forged.csv" in record.getMessage()
