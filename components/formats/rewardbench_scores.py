@@ -188,7 +188,8 @@ def compact(array: np.ndarray) -> np.ndarray:
     """The smallest float type that loses nothing: float16 for outcomes of 1, 0.5 and 0, float32 for rewards (models
     compute them in float32), else float64. The scores computed from the arrays equal the tools' own exactly."""
     for kind in (np.float16, np.float32):
-        small = array.astype(kind)
+        with np.errstate(over="ignore"):  # a value too large for the type is not equal to it: the next is tried
+            small = array.astype(kind)
         if np.array_equal(small, array, equal_nan=True):
             return small
     return array
