@@ -27,18 +27,32 @@ SAVE_ALL = "_all.jsonl"  # the rewardbench command's --save_all rewards: no subs
 
 @dataclass
 class Found:
-    """What a walk found: the files to read, in path order, and what the user should hear of the rest."""
+    """What a walk found: the files to read, in path order, and what the user should hear of the rest. Messages
+    name files below the data path relative to it (the server's own folders are nobody's business)."""
 
+    root: Path
     files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # files seen and not read, with why
 
+    def shown(self, path: Path) -> str:
+        return shown_path(self.root, path)
+
+
+def shown_path(root: Path, path: Path) -> str:
+    """``path`` as a message names it: relative to the data path ``root``, or ``root`` as it was given."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return str(path)
+    return str(relative) if relative.parts else str(root)
+
 
 def discover(root: Path, follow_links_out: bool = False) -> Found:
     """The files under ``root``; a link that leads out of it is not followed unless ``follow_links_out``: a data
     path is what its owner chose to show, and a link to elsewhere (a home folder, /etc) could show anything."""
-    found = Found()
+    found = Found(root)
     inside = None if follow_links_out else os.path.realpath(root)
     _walk(root, 0, frozenset(), found, inside)
     return found
@@ -74,7 +88,9 @@ def _walk(directory: Path, depth: int, above: frozenset, found: Found, inside: s
         with os.scandir(directory) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as error:
-        found.problems.append(f"{directory}: folder cannot be read ({error.strerror or error}); its files are skipped")
+        found.problems.append(
+            f"{found.shown(directory)}: folder cannot be read ({error.strerror or error}); its files are skipped"
+        )
         return
     above = above | {identity}
     for entry in entries:
@@ -85,13 +101,13 @@ def _walk(directory: Path, depth: int, above: frozenset, found: Found, inside: s
             is_dir = entry.is_dir()
             is_file = not is_dir and entry.is_file()
         except OSError as error:
-            found.problems.append(f"{path}: cannot be read ({error.strerror or error})")
+            found.problems.append(f"{found.shown(path)}: cannot be read ({error.strerror or error})")
             continue
         if entry.is_symlink() and (is_dir or is_file) and _leads_out(path, inside):
             found.skipped.append((path, "a link that leads out of the data path"))
             found.notes.append(
-                f"{path}: a link that leads out of the data path; not followed (REWARDBENCH_FOLLOW_LINKS_OUT=true "
-                "follows such links)"
+                f"{found.shown(path)}: a link that leads out of the data path; not followed "
+                "(REWARDBENCH_FOLLOW_LINKS_OUT=true follows such links)"
             )
         elif is_dir:
             _enter(path, entry, depth, above, found, inside)
@@ -102,23 +118,23 @@ def _walk(directory: Path, depth: int, above: frozenset, found: Found, inside: s
         elif (reason := skip_reason(path)) is not None:
             found.skipped.append((path, reason))
             if "Beaker" in reason:
-                found.notes.append(f"{path}: skipped: {reason}")
+                found.notes.append(f"{found.shown(path)}: skipped: {reason}")
         else:
             found.files.append(path)
 
 
 def _enter(path: Path, entry: os.DirEntry, depth: int, above: frozenset, found: Found, inside: str | None) -> None:
     if depth + 1 > MAX_DEPTH:
-        found.notes.append(f"{path}: more than {MAX_DEPTH} folders below the data path; not read")
+        found.notes.append(f"{found.shown(path)}: more than {MAX_DEPTH} folders below the data path; not read")
         return
     if entry.is_symlink():
         try:
             target = _identity(path)
         except OSError as error:
-            found.problems.append(f"{path}: link cannot be followed ({error.strerror or error})")
+            found.problems.append(f"{found.shown(path)}: link cannot be followed ({error.strerror or error})")
             return
         if target in above:
-            found.problems.append(f"{path}: a link back to a folder above it ({os.readlink(path)}); not followed")
+            found.problems.append(f"{found.shown(path)}: a link back to a folder above it; not followed")
             return
     _walk(path, depth + 1, above, found, inside)
 
@@ -133,8 +149,7 @@ def no_runs_message(root: Path, found: Found, shown: int = 5) -> str:
     looked_for = "; ".join(formats.described())
     text = f"No runs found in {root}. Looked up to {MAX_DEPTH} folders down for {looked_for}."
     if found.skipped:
-        listed = "; ".join(f"{path.relative_to(root) if path.is_relative_to(root) else path} ({why})"
-                           for path, why in found.skipped[:shown])  # fmt: skip
+        listed = "; ".join(f"{found.shown(path)} ({why})" for path, why in found.skipped[:shown])
         more = f" and {len(found.skipped) - shown} more" if len(found.skipped) > shown else ""
         text += f" Seen and skipped: {listed}{more}."
     elif not found.files:

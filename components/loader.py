@@ -22,7 +22,7 @@ import pandas as pd
 from components import formats
 from components.checkpoints import Runs, assemble
 from components.datawatch import DATA_DEPTH, scan
-from components.discovery import discover, no_runs_message, skip_reason
+from components.discovery import discover, no_runs_message, shown_path, skip_reason
 from components.formats.base import (
     DEFAULT_LIMITS,
     DataError,
@@ -211,8 +211,11 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
     notes: list[str] = []
     placed: list[tuple[ResultPath, Evaluation]] = []
     for path in files:
+        where = str(path) if single else shown_path(root, path)
         try:
-            parsed = cache.get("file", path, _file_signature(path), lambda p=path: _parse_file(p, cache), "")
+            parsed = cache.get(
+                "file", path, _file_signature(path, where), lambda p=path, w=where: _parse_file(p, w, cache), ""
+            )
         except DataError as error:
             if single:
                 raise DataError(display_text(error)) from None
@@ -222,7 +225,7 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
             try:
                 frame, file_notes = cache.get(
                     "frame", path, parsed,
-                    lambda p=parsed, w=str(path): _run_tables_frame(w, p, convention, cache.limits), convention,
+                    lambda p=parsed, w=where: _run_tables_frame(w, p, convention, cache.limits), convention,
                 )  # fmt: skip
             except DataError as error:
                 if single:
@@ -242,8 +245,8 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
     return LoadResult(frame, problems, notes, runs.outcomes, frame.attrs.get(FINALS, {}))
 
 
-def _parse_file(path: Path, cache: ParseCache) -> RunTables | Evaluation:
-    source = Source(filename=path.name, where=str(path), raw=_read_bytes(path, cache.limits), limits=cache.limits)
+def _parse_file(path: Path, where: str, cache: ParseCache) -> RunTables | Evaluation:
+    source = Source(filename=path.name, where=where, raw=_read_bytes(path, cache.limits, where), limits=cache.limits)
     return formats.parse(source, cache.prompt_sets.intern)
 
 
@@ -271,28 +274,28 @@ def _placement(root: Path, path: Path) -> ResultPath:
     return result_path(model_parts(PurePath(*parts)), root.absolute().name)
 
 
-def _read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+def _read_bytes(path: Path, limits: Limits, where: str) -> bytes:
     if not path.exists():
-        raise DataError(f"{path}: no such file")
+        raise DataError(f"{where}: no such file")
     if path.is_dir():
-        raise DataError(f"{path}: is a directory; expected a run file")
+        raise DataError(f"{where}: is a directory; expected a run file")
     try:
         size = path.stat().st_size
         if size > limits.max_file_mb * 1024 * 1024:
             raise DataError(
-                f"{path}: {size / 1048576:,.0f} MB is over the limit of {limits.max_file_mb:g} MB for one data file "
+                f"{where}: {size / 1048576:,.0f} MB is over the limit of {limits.max_file_mb:g} MB for one data file "
                 "(REWARDBENCH_MAX_FILE_MB); it is not read"
             )
         return path.read_bytes()
     except OSError as error:
-        raise DataError(f"{path}: cannot be read ({error.strerror})") from None
+        raise DataError(f"{where}: cannot be read ({error.strerror})") from None
 
 
-def _file_signature(path: Path) -> tuple[int, int]:
+def _file_signature(path: Path, where: str) -> tuple[int, int]:
     try:
         stat = path.stat()
     except OSError as error:
-        raise DataError(f"{path}: cannot be read ({error.strerror})") from None
+        raise DataError(f"{where}: cannot be read ({error.strerror})") from None
     return (stat.st_size, stat.st_mtime_ns)
 
 

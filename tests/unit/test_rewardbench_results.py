@@ -183,8 +183,8 @@ def test_a_percentage_in_a_result_file_is_refused_with_its_key(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"model": "m", "alpacaeval-easy": 91.2}))
     result = load_path(tmp_path)
-    assert result.problems == (f'{path}: key "alpacaeval-easy": 91.2 is outside 0-1; RewardBench writes scores as '
-                               "fractions",)  # fmt: skip
+    assert result.problems == ('results/eval-set/m.json: key "alpacaeval-easy": 91.2 is outside 0-1; RewardBench '
+                               "writes scores as fractions",)  # fmt: skip
 
 
 def test_prior_sets_from_pref_sets_count_in_the_paper_convention(tmp_path):
@@ -218,7 +218,8 @@ def test_a_summary_and_a_per_prompt_file_that_disagree_are_noted(tmp_path):
     summary_path.write_text(json.dumps(summary))
     result = load_path(tmp_path)
     assert len(result.notes) == 1 and "disagree (alpacaeval-easy 0.123 vs" in result.notes[0]
-    assert str(summary_path) in result.notes[0] and "per-prompt file's scores are shown" in result.notes[0]
+    assert str(summary_path.relative_to(tmp_path)) in result.notes[0]
+    assert "per-prompt file's scores are shown" in result.notes[0]
 
 
 def test_v1_and_v2_results_for_one_path_are_both_shown_with_a_note(tmp_path):
@@ -251,7 +252,7 @@ def test_a_per_prompt_file_being_written_is_a_problem_and_the_rest_loads(tmp_pat
     scores.write_bytes(raw[: len(raw) // 2])
     tools.run_rm(tmp_path / "other", "x", Evaluation())
     result = load_path(tmp_path)
-    assert len(result.problems) == 1 and result.problems[0].startswith(f"{scores} line ")
+    assert len(result.problems) == 1 and result.problems[0].startswith(f"{scores.relative_to(tmp_path)} line ")
     assert "not valid JSON" in result.problems[0]
     assert sorted(set(result.frame[result.frame["run"] == "runs/rm"]["step"])) == [5, 6]  # 5 from its summary
 
@@ -260,7 +261,7 @@ def test_an_outputs_file_being_written_is_a_problem(tmp_path):
     _, outputs = tools.rewardbench_command(tmp_path, "m/checkpoint-1", Evaluation())
     outputs.write_bytes(outputs.read_bytes()[:-200])
     result = load_path(outputs.parent)
-    assert result.problems == (f"{outputs}: the last line is incomplete (still being written?); read once it is "
+    assert result.problems == (f"{outputs.name}: the last line is incomplete (still being written?); read once it is "
                                "complete",)  # fmt: skip
 
 
@@ -269,14 +270,15 @@ def test_a_per_prompt_file_with_mismatched_lists_names_the_key(tmp_path):
     document = json.loads(scores.read_text())
     document["subset"] = document["subset"][:-1]
     scores.write_text(json.dumps(document))
-    assert load_path(scores.parent).problems == (f'{scores}: key "subset" has 2984 items where "results" has 2985',)
+    problem = f'{scores.name}: key "subset" has 2984 items where "results" has 2985'
+    assert load_path(scores.parent).problems == (problem,)
 
 
 def test_a_zero_byte_file_is_named(tmp_path):
     (tmp_path / "checkpoint-1.json").write_bytes(b"")
     (tmp_path / "run.csv").write_text("step,Chat\n0,80\n")
     result = load_path(tmp_path)
-    assert result.problems == (f"{tmp_path / 'checkpoint-1.json'}: the file is empty",)
+    assert result.problems == ("checkpoint-1.json: the file is empty",)
     assert set(result.frame["run"]) == {"run"}
 
 
@@ -285,8 +287,7 @@ def test_a_symlink_loop_is_reported_and_the_walk_ends(tmp_path):
     os.symlink(tmp_path / "results", tmp_path / "results" / "eval-set" / "runs" / "loop")
     result = load_path(tmp_path)
     assert set(result.frame["run"]) == {"runs/rm"}
-    assert result.problems == (f"{tmp_path / 'results/eval-set/runs/loop'}: a link back to a folder above it "
-                               f"({tmp_path / 'results'}); not followed",)  # fmt: skip
+    assert result.problems == ("results/eval-set/runs/loop: a link back to a folder above it; not followed",)
 
 
 UNREADABLE = """
@@ -316,7 +317,7 @@ def test_a_folder_without_read_permission_is_reported_and_the_rest_loads():
     finally:
         os.chmod(locked, 0o755)
         shutil.rmtree(root)
-    assert "'runs/a'" in shown and f"{locked}: folder cannot be read (Permission denied)" in shown
+    assert "'runs/a'" in shown and f"{locked.relative_to(root)}: folder cannot be read (Permission denied)" in shown
 
 
 def test_a_path_without_runs_says_what_was_looked_for_and_what_was_seen(tmp_path):
@@ -336,7 +337,7 @@ def test_the_beaker_copy_of_the_last_summary_is_skipped_with_a_note(tmp_path):
     tools.run_rm(tmp_path, "runs/rm/checkpoint-1", Evaluation(), beaker=True)
     result = load_path(tmp_path)
     assert set(result.frame["run"]) == {"runs/rm"}
-    assert any(note.startswith(f"{tmp_path / 'output' / 'metrics.json'}: skipped") for note in result.notes)
+    assert any(note.startswith("output/metrics.json: skipped") for note in result.notes)
 
 
 def test_an_uploaded_result_file_goes_by_its_model_key(tmp_path):
@@ -411,7 +412,7 @@ def test_a_link_out_of_the_data_path_is_not_followed_unless_a_setting_says_so(tm
     result = load_path(data)
     assert sorted(set(result.frame["run"])) == ["inside", "run"]
     assert result.problems == () and not any("aws_secret" in message for message in result.notes)
-    assert any(note.startswith(f"{data / 'linked.csv'}: a link that leads out of the data path; not followed")
+    assert any(note.startswith("linked.csv: a link that leads out of the data path; not followed")
                for note in result.notes)  # fmt: skip
     followed = load_path(data, cache=ParseCache(Limits(follow_links_out=True)))
     assert "other-run" in set(followed.frame["run"])
@@ -423,8 +424,8 @@ def test_a_key_given_twice_in_a_result_file_is_noted(tmp_path):
     path.write_text('{"model": "m", "alpacaeval-easy": 0.5, "alpacaeval-easy": 0.9}')
     result = load_path(tmp_path)
     assert values(result.frame, "m", "alpacaeval-easy") == {1: pytest.approx(90.0)}
-    assert result.notes[0] == (f"{path}: key(s) 'alpacaeval-easy' appear more than once in one object; the last "
-                               "of each is used")  # fmt: skip
+    assert result.notes[0] == ("results/eval-set/m/checkpoint-1.json: key(s) 'alpacaeval-easy' appear more than once "
+                               "in one object; the last of each is used")  # fmt: skip
 
 
 def test_a_file_name_with_a_line_break_forges_no_line_in_the_server_log(tmp_path, caplog):
