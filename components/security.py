@@ -21,10 +21,10 @@ from components.config import Settings
 
 REALM = "RewardBench Dashboard"
 log = logging.getLogger(__name__)
-# Wrong passwords a client may send in a window before it is told to wait (per worker).
+# Wrong passwords a guesser may send in a window before it is told to wait (per worker).
 FAILED_LOGINS_ALLOWED = 10
 FAILED_LOGIN_WINDOW_S = 60
-_TRACKED_CLIENTS = 10_000  # beyond this many clients with recent failures, the oldest are forgotten
+_TRACKED_GUESSERS = 10_000  # beyond this many guessers with recent failures, the oldest are forgotten
 
 
 def content_security_policy(script_hashes: list[str], frame_ancestors: str) -> str:
@@ -71,8 +71,8 @@ def is_authenticated(settings: Settings) -> bool:
 
 
 class FailedLogins:
-    """Wrong credentials per client address over the last window, to slow guessing down. One per app (so per
-    worker): it only throttles, and a client that moves between workers is throttled by each."""
+    """Wrong credentials per guesser (an address and a user name) over the last window, to slow guessing down. One
+    per app (so per worker): it only throttles, and a guesser that moves between workers is throttled by each."""
 
     def __init__(self, allowed: int = FAILED_LOGINS_ALLOWED, window_s: float = FAILED_LOGIN_WINDOW_S) -> None:
         self.allowed, self.window_s = allowed, window_s
@@ -96,7 +96,7 @@ class FailedLogins:
         failures.append(now)
         self._failures.pop(client, None)
         self._failures[client] = failures
-        while len(self._failures) > _TRACKED_CLIENTS:
+        while len(self._failures) > _TRACKED_GUESSERS:
             self._failures.pop(next(iter(self._failures)))
 
 
@@ -105,7 +105,7 @@ def _user_name() -> str:
         given = request.authorization
     except (UnicodeError, ValueError):
         return ""
-    return given.username or "" if given is not None else ""
+    return (given.username or "") if given is not None else ""
 
 
 def callback_problem(body, callback_map: dict) -> str | None:
