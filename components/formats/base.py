@@ -9,7 +9,6 @@ A format's parse gives one of two things:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable
@@ -146,6 +145,8 @@ def json_kind(value) -> str:
         return "null"
     if isinstance(value, dict):
         return "an object"
+    if isinstance(value, bool):
+        return "true or false"
     return "a number" if isinstance(value, (int, float)) else type(value).__name__
 
 
@@ -153,7 +154,7 @@ def json_number(place: str, key: str, value) -> float:
     if value is None:
         return math.nan
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DataError(f'{place}: key "{key}": {json.dumps(value)[:40]} is not a number')
+        raise DataError(f'{place}: key "{key}": not a number ({json_kind(value)})')
     number = float(value)
     if not math.isfinite(number):
         raise DataError(f'{place}: key "{key}": {value} is not a finite number')
@@ -162,22 +163,22 @@ def json_number(place: str, key: str, value) -> float:
 
 def step_problem(step: float) -> str | None:
     if math.isnan(step):
-        return "is empty; every row needs a step"
+        return "is empty; every row needs one"
     if step < 0:
         return "is negative; steps count up from 0"
     if step != math.floor(step):
-        return "is not a whole number of steps"
+        return "is not a whole number"
     if step > MAX_STEP:
-        return "is too large for a step"
+        return "is too large to be exact in the browser"
     return None
 
 
 def json_step(place: str, key: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DataError(f'{place}: key "{key}": {json.dumps(value)[:40]} is not a number')
+        raise DataError(f'{place}: key "{key}": not a number ({json_kind(value)})')
     problem = step_problem(float(value))
     if problem:
-        raise DataError(f'{place}: key "{key}": {value} {problem}')
+        raise DataError(f'{place}: key "{key}": the step {problem}')
     return int(value)
 
 

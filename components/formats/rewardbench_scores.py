@@ -201,8 +201,7 @@ def _number(where: str, name: str, index: int, value, unit: str, allow_missing: 
     if value is None and allow_missing:
         return math.nan
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        shown = orjson.dumps(value).decode()[:40]
-        raise DataError(f"{_place(where, name, index, unit)}: {shown} is not a number")
+        raise DataError(f"{_place(where, name, index, unit)}: not a number ({json_kind(value)})")
     return float(value)
 
 

@@ -108,7 +108,8 @@ def _parse_table(where: str, name: str, text: str, suffix: str, notes: list[str]
     table.columns = [str(column).strip() for column in table.columns]
     if len(table.columns) == 1 and re.search(r"[;|]", table.columns[0]):
         raise DataError(
-            f"{where} line {first + 1}: columns must be separated by commas (or tabs); found {quoted(table.columns[0])}"
+            f"{where} line {first + 1}: columns must be separated by commas (or tabs); this header has ';' or '|' "
+            "instead"
         )
     data_lines = lines[first + 1 : first + 1 + len(table)]
     row_lines = np.arange(len(table)) + first + 2
@@ -161,9 +162,7 @@ def _drop_short_rows(where, table, row_lines, data_lines, sep, writing: bool, no
 def _wide_table(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarray, notes: list[str]) -> Table:
     step_name = step_column(table.columns)
     if step_name is None:
-        raise DataError(
-            f"{where} line 1: no step column (expected one named step or global_step); found {listed(table.columns)}"
-        )
+        raise DataError(f"{where} line 1: no step column (expected one named step or global_step)")
     metric_columns: dict[str, str] = {}
     unknown = []
     for column in table.columns:
@@ -245,12 +244,11 @@ def _parse_numbers(where: str, cells: pd.Series, column: str, row_lines: np.ndar
     bad = numbers.isna().to_numpy() & ~missing
     if bad.any():
         row = first_row(bad)
-        raise DataError(f"{where} line {row_lines[row]}: column {column}: {quoted(text.iloc[row])} is not a number")
+        raise DataError(f"{where} line {row_lines[row]}: column {column}: not a number")
     infinite = np.isinf(numbers.to_numpy(dtype=float))
     if infinite.any():
         row = first_row(infinite)
-        shown = quoted(text.iloc[row])
-        raise DataError(f"{where} line {row_lines[row]}: column {column}: {shown} is not a finite number")
+        raise DataError(f"{where} line {row_lines[row]}: column {column}: not a finite number")
     return numbers.astype(float)
 
 
@@ -260,5 +258,5 @@ def _parse_steps(where: str, cells: pd.Series, column: str, row_lines: np.ndarra
     if invalid.any():
         row = first_row(invalid)
         problem = step_problem(float(steps.iloc[row]))
-        raise DataError(f"{where} line {row_lines[row]}: column {column}: {quoted(cells.iloc[row].strip())} {problem}")
+        raise DataError(f"{where} line {row_lines[row]}: column {column}: the step {problem}")
     return steps.astype("int64")

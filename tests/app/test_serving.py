@@ -52,7 +52,7 @@ def test_help_lists_the_options():
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [(None, "no such file or directory"), ("step,Chat\n0,80\n25,abc\n", "line 3: column Chat: 'abc' is not a number")],
+    [(None, "no such file or directory"), ("step,Chat\n0,80\n25,abc\n", "line 3: column Chat: not a number")],
 )
 def test_bad_data_stops_python_app_py_with_one_clear_line(tmp_path, content, problem):
     path = tmp_path / "broken.csv"

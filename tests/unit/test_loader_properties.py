@@ -17,7 +17,8 @@ COLUMN_NAMES = ["step", "Step", "global_step", "Chat", "chat_hard", "Safety", "R
 def assert_valid(frame: pd.DataFrame) -> None:
     assert tuple(frame.columns) == TIDY_COLUMNS
     assert str(frame["step"].dtype) == "int64" and (frame["step"] >= 0).all()
-    finite = frame["value"].dropna()
+    scores = frame[~frame["metric"].astype(str).str.startswith("x:")]  # axis columns (epoch, tokens) are not percent
+    finite = scores["value"].dropna()
     assert ((finite >= 0) & (finite <= 100)).all()
     assert not frame.duplicated(["run", "step", "metric"]).any()
 
