@@ -149,7 +149,7 @@ class Settings:
     upload_max_points: int = 200_000
     max_runs_per_file: int = 1000
     max_name_length: int = 200
-    max_file_mb: float = 256.0
+    max_file_mb: float = 64.0
     max_points: int = 5_000_000
     follow_links_out: bool = False
 
@@ -236,7 +236,7 @@ class Settings:
             upload_max_points=read("REWARDBENCH_UPLOAD_MAX_POINTS", _count, 200_000),
             max_runs_per_file=read("REWARDBENCH_MAX_RUNS_PER_FILE", _count, 1000),
             max_name_length=read("REWARDBENCH_MAX_NAME_LENGTH", _count, 200),
-            max_file_mb=read("REWARDBENCH_MAX_FILE_MB", lambda raw: _upload_limit(_number(raw)), 256.0),
+            max_file_mb=read("REWARDBENCH_MAX_FILE_MB", lambda raw: _upload_limit(_number(raw)), 64.0),
             max_points=read("REWARDBENCH_MAX_POINTS", _count, 5_000_000),
             follow_links_out=read("REWARDBENCH_FOLLOW_LINKS_OUT", _yes_or_no, False),
         )

@@ -83,7 +83,7 @@ class Limits:
 
     max_runs_per_file: int = 1000
     max_name_length: int = 200
-    max_file_mb: float = 256.0
+    max_file_mb: float = 64.0
     max_points: int = 5_000_000
     follow_links_out: bool = False  # read links that lead out of the data path (REWARDBENCH_FOLLOW_LINKS_OUT)
 
