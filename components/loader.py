@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
 import numpy as np
@@ -160,7 +160,7 @@ def load_path(path: str | Path, convention: str = LEADERBOARD, cache: ParseCache
         reason = skip_reason(path)
         if reason is not None:
             raise DataError(display_text(f"{path}: not read: {reason}"))
-        return _load_files(path.parent, [path], convention, cache, single=True)
+        return _shown(_load_files(path.parent, [path], convention, cache, single=True))
     load = lambda: _load_directory(path, convention, cache)  # noqa: E731
     # The whole directory's result is cached too: an unchanged directory costs one listing, not a concat.
     return cache.get("directory", path, _tree_signature(path), load, convention)
@@ -200,7 +200,15 @@ def _load_directory(root: Path, convention: str, cache: ParseCache) -> LoadResul
     notes = [*found.notes, *result.notes]
     if result.frame.empty and not result.problems:
         notes.insert(0, no_runs_message(root, found))
-    return LoadResult(result.frame, (*found.problems, *result.problems), tuple(notes), result.outcomes, result.finals)
+    return _shown(LoadResult(result.frame, (*found.problems, *result.problems), tuple(notes), result.outcomes,
+                             result.finals))  # fmt: skip
+
+
+def _shown(result: LoadResult) -> LoadResult:
+    """``result`` with every message as it may be shown and logged (file names that are not UTF-8, line breaks:
+    components/formats/base.py display_text). Done once, where a result leaves the loader."""
+    problems = tuple(display_text(problem) for problem in result.problems)
+    return replace(result, problems=problems, notes=tuple(display_text(note) for note in result.notes))
 
 
 def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCache, single: bool = False):
@@ -240,9 +248,8 @@ def _load_files(root: Path, files: list[Path], convention: str, cache: ParseCach
     frame, clash_notes = _combine([*frames, _runs_frame(runs, convention, cache.limits)])
     frame, cut = _within_points(frame, cache.limits.max_points)
     problems.extend(cut)
-    notes = tuple(display_text(note) for note in (*notes, *runs.notes, *clash_notes))
-    problems = tuple(display_text(problem) for problem in problems)
-    return LoadResult(frame, problems, notes, runs.outcomes, frame.attrs.get(FINALS, {}))
+    notes = (*notes, *runs.notes, *clash_notes)
+    return LoadResult(frame, tuple(problems), notes, runs.outcomes, frame.attrs.get(FINALS, {}))
 
 
 def _parse_file(path: Path, where: str, cache: ParseCache) -> RunTables | Evaluation:

@@ -438,3 +438,12 @@ def test_a_file_name_with_a_line_break_forges_no_line_in_the_server_log(tmp_path
         create_app(Settings(data_path=tmp_path))
     (record,) = [record for record in caplog.records if "forged" in record.getMessage()]
     assert "\n" not in record.getMessage() and "x\\nERROR forged.csv" in record.getMessage()
+
+
+def test_a_skipped_file_whose_name_is_not_utf8_can_still_be_shown(tmp_path):
+    import orjson
+
+    (tmp_path / os.fsdecode(b"\xffnotes.txt")).write_text("x")
+    result = load_path(tmp_path)
+    assert "\\xffnotes.txt (not a kind of file the dashboard reads)" in result.notes[0]
+    orjson.dumps(list(result.notes))  # what the page sends: a lone surrogate would not encode
