@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from components.checkpoints import FINAL_LABEL
 from components.loader import FINALS
 
 SMOOTHING_OFF = "off"
@@ -97,7 +98,7 @@ def summary_rows(frame: pd.DataFrame, runs, metrics, step_range) -> list[dict]:
             row = {"run": run, "metric": metric, **summarize(steps[at], values[at])}
             for field in ("peak_step", "lowest_step"):
                 if run in finals and row[field] == finals[run]:
-                    row[f"{field}_label"] = "final"
+                    row[f"{field}_label"] = FINAL_LABEL
             rows.append(row)
     return rows
 

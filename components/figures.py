@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.io as pio
 
 from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
+from components.checkpoints import FINAL_LABEL
 from components.loader import FINALS
 from components.metrics import OVERALL, axis_label
 from components.view import RUN_PALETTE, View
@@ -238,9 +239,9 @@ def _mark_finals(layout: dict, frame: pd.DataFrame, runs, options: ChartOptions)
         return
     aliased = {step for step in final_only_steps(frame, runs) if step < 10_000}
     if aliased:
-        layout["xaxis"]["labelalias"] = {str(step): "final" for step in sorted(aliased)}
+        layout["xaxis"]["labelalias"] = {str(step): FINAL_LABEL for step in sorted(aliased)}
     layout["annotations"] = [*layout.get("annotations", []), *(
-        {"x": step, "xref": "x", "y": 0, "yref": "paper", "yanchor": "bottom", "text": "final", "showarrow": False,
+        {"x": step, "xref": "x", "y": 0, "yref": "paper", "yanchor": "bottom", "text": FINAL_LABEL, "showarrow": False,
          "font": {"size": 11, "color": options.palette.axis_line}, "name": "final"}
         for step in sorted(set(finals.values()) - aliased)
     )]  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from components.checkpoints import FINAL_LABEL
 from components.figures import (
     Chart,
     ChartOptions,
@@ -108,7 +109,7 @@ def chart_state(
     shown = frame[frame["run"].isin(view.runs) & frame["metric"].isin(view.metrics)]
     steps = sorted(int(step) for step in shown["step"].unique())
     marks = slider_marks(steps)
-    marks.update({step: "final" for step in final_only_steps(frame, view.runs) if marks.get(step)})
+    marks.update({step: FINAL_LABEL for step in final_only_steps(frame, view.runs) if marks.get(step)})
     return ChartState(
         view=view,
         chart=chart,
