@@ -22,7 +22,12 @@ CHECKPOINT_COMPANIONS = frozenset({
     "added_tokens.json", "vocab.json", "training_args.json", "all_results.json", "train_results.json",
     "eval_results.json",
 })  # fmt: skip
-SAVE_ALL = "_all.jsonl"  # the rewardbench command's --save_all rewards: no subsets, beside <model>_outputs.jsonl
+SAVE_ALL = "_all.jsonl"
+# Said in a note as well: a user pointing at /output may expect it to be read.
+BEAKER_COPY = (
+    "the copy of the last summary that RewardBench's scripts keep for Beaker (/output/metrics.json), overwritten at "
+    "every evaluation; the results/ folder has every checkpoint's"
+)  # the rewardbench command's --save_all rewards: no subsets, beside <model>_outputs.jsonl
 
 
 @dataclass
@@ -64,10 +69,7 @@ def skip_reason(path: Path) -> str | None:
     if name in CHECKPOINT_COMPANIONS:
         return "a model checkpoint's own file, not a result"
     if name == "metrics.json" and path.parent.name == "output":
-        return (
-            "the copy of the last summary that RewardBench's scripts keep for Beaker (/output/metrics.json), "
-            "overwritten at every evaluation; the results/ folder has every checkpoint's"
-        )
+        return BEAKER_COPY
     if name.endswith(SAVE_ALL):
         model = name[: -len(SAVE_ALL)]
         if (path.parent / f"{model}.json").exists() or (path.parent / f"{model}_outputs.jsonl").exists():
@@ -117,7 +119,7 @@ def _walk(directory: Path, depth: int, above: frozenset, found: Found, inside: s
             found.skipped.append((path, "not a kind of file the dashboard reads"))
         elif (reason := skip_reason(path)) is not None:
             found.skipped.append((path, reason))
-            if "Beaker" in reason:
+            if reason == BEAKER_COPY:
                 found.notes.append(f"{found.shown(path)}: skipped: {reason}")
         else:
             found.files.append(path)
