@@ -17,12 +17,18 @@ from tests.support import callback_payload, free_port, gunicorn_command, page_va
 HEALTHY_WITHIN_S = 2
 
 
+# Root reads every folder whatever its mode; without these two capabilities it meets folder modes as a server's
+# unprivileged user does, while still reaching the interpreter wherever the clone is.
+AS_UNPRIVILEGED = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+
+
 @contextmanager
-def deployed(data="", workers=4, **env):
+def deployed(data="", workers=4, unprivileged=False, **env):
     port = free_port()
     environment = {"REWARDBENCH_DATA": str(data), **env}
     health = f"{env.get('REWARDBENCH_BASE_PATH', '/')}health"
-    with running_server(gunicorn_command(port, workers=workers), port, env=environment, health_path=health) as url:
+    command = [*(AS_UNPRIVILEGED if unprivileged else []), *gunicorn_command(port, workers=workers)]
+    with running_server(command, port, env=environment, health_path=health) as url:
         yield url
 
 
@@ -148,6 +154,27 @@ def test_odd_files_added_while_running_break_no_page(tmp_path):
             status, body, seconds = get(f"{url}/_dash-layout", timeout=10)
             assert status == 200 and "deep.json: nested too deeply" in page_text(body)
         assert get(f"{url}/health")[0] == 200
+
+
+def test_folders_without_read_permission_are_each_one_message_at_start_up_and_while_running(tmp_path):
+    from tests import rewardbench_tools as tools
+
+    for run in ("a", "b", "c"):
+        tools.run_rm(tmp_path, f"runs/{run}/checkpoint-1", tools.Evaluation())
+    runs = tmp_path / "results" / "eval-set" / "runs"
+    (runs / "b").chmod(0o000)
+    try:
+        with deployed(tmp_path, unprivileged=True) as url:
+            page = page_text(get(f"{url}/_dash-layout", timeout=10)[1])
+            assert "runs/a" in page and "runs/c" in page
+            assert "results/eval-set/runs/b: folder cannot be read (Permission denied)" in page
+            (runs / "c").chmod(0o000)
+            status, body, _ = get(f"{url}/_dash-layout", timeout=10)
+            assert status == 200 and "results/eval-set/runs/c: folder cannot be read" in page_text(body)
+            assert get(f"{url}/health")[0] == 200
+    finally:
+        (runs / "b").chmod(0o755)
+        (runs / "c").chmod(0o755)
 
 
 def test_files_removed_and_rewritten_while_the_server_reads_them_give_no_error(tmp_path):
