@@ -67,11 +67,14 @@ def _log_level(value: str) -> str:
     return value.upper()
 
 
-def _workers(raw: str) -> int:
-    value = _number(raw)
-    if value != int(value) or not 1 <= value <= 64:
-        raise ValueError("expected a whole number of workers from 1 to 64")
+def _whole(value: object, low: int, high: float, expected: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not low <= value <= high:
+        raise ValueError(expected)
     return int(value)
+
+
+def _workers(value: object) -> int:
+    return _whole(value, 1, 64, "expected a whole number of workers from 1 to 64")
 
 
 def _bind(raw: str) -> str:
@@ -79,6 +82,18 @@ def _bind(raw: str) -> str:
     if not separator or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError("expected host:port, such as 0.0.0.0:8050")
     return raw
+
+
+# A CSP source list (CSP level 3, "source-expression"): 'none', 'self', schemes and hosts; nothing that could end the
+# directive (';') or start another.
+_SOURCE = re.compile(r"'self'|[A-Za-z][A-Za-z0-9+.-]*:|([A-Za-z][A-Za-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?(/[^\s;,']*)?")
+
+
+def _frame_ancestors(raw: str) -> str:
+    sources = raw.split()
+    if sources == ["'none'"] or (sources and all(_SOURCE.fullmatch(source) for source in sources)):
+        return " ".join(sources)
+    raise ValueError("expected 'none', 'self' or origins separated by spaces, such as https://intranet.example")
 
 
 def _credentials(raw: str) -> tuple[tuple[str, str], ...]:
@@ -103,11 +118,8 @@ def _yes_or_no(raw: str) -> bool:
     raise ValueError("expected true or false")
 
 
-def _count(raw: str) -> int:
-    value = _number(raw)
-    if value != int(value) or value < 1:
-        raise ValueError("expected a whole number above 0")
-    return int(value)
+def _count(value: object) -> int:
+    return _whole(value, 1, math.inf, "expected a whole number above 0")
 
 
 def _networks(raw: str) -> tuple[str, ...]:
@@ -158,16 +170,27 @@ class Settings:
             object.__setattr__(self, "base_path", _base_path(self.base_path))
         except ValueError as error:
             raise ConfigError(f"base_path={self.base_path!r}: {error}") from None
+        # Checked here, not only when read from the environment: Settings(...) in code or tests is held to the same.
         for name, check in (
             ("reload_seconds", _reload_seconds),
             ("upload_limit_mb", _upload_limit),
             ("overall_convention", _convention),
             ("auth", _auth),
             ("log_level", _log_level),
+            ("workers", _workers),
+            ("bind", _bind),
+            ("frame_ancestors", _frame_ancestors),
+            ("trusted_proxies", lambda networks: _networks(",".join(networks))),
+            ("request_limit_mb", _upload_limit),
+            ("upload_max_points", _count),
+            ("max_runs_per_file", _count),
+            ("max_name_length", _count),
+            ("max_file_mb", _upload_limit),
+            ("max_points", _count),
         ):
             try:
                 check(getattr(self, name))
-            except ValueError as error:
+            except (ValueError, TypeError) as error:
                 raise ConfigError(f"{name}={getattr(self, name)!r}: {error}") from None
         if not re.fullmatch(r"[A-Za-z0-9-]+", self.auth_header):
             raise ConfigError(
@@ -227,16 +250,16 @@ class Settings:
             auth=read("REWARDBENCH_AUTH", lambda raw: _auth(raw.lower()), "none"),
             auth_users=users,
             auth_header=read("REWARDBENCH_AUTH_HEADER", lambda raw: raw, "X-Forwarded-User"),
-            frame_ancestors=read("REWARDBENCH_FRAME_ANCESTORS", lambda raw: raw, "'none'"),
+            frame_ancestors=read("REWARDBENCH_FRAME_ANCESTORS", _frame_ancestors, "'none'"),
             log_level=read("REWARDBENCH_LOG_LEVEL", _log_level, "INFO"),
-            workers=read("REWARDBENCH_WORKERS", _workers, DEFAULT_WORKERS),
+            workers=read("REWARDBENCH_WORKERS", lambda raw: _workers(_number(raw)), DEFAULT_WORKERS),
             bind=read("REWARDBENCH_BIND", _bind, "127.0.0.1:8050"),
             trusted_proxies=read("REWARDBENCH_TRUSTED_PROXIES", _networks, ("127.0.0.1/32", "::1/128")),
             request_limit_mb=read("REWARDBENCH_REQUEST_LIMIT_MB", lambda raw: _upload_limit(_number(raw)), 64.0),
-            upload_max_points=read("REWARDBENCH_UPLOAD_MAX_POINTS", _count, 200_000),
-            max_runs_per_file=read("REWARDBENCH_MAX_RUNS_PER_FILE", _count, 1000),
-            max_name_length=read("REWARDBENCH_MAX_NAME_LENGTH", _count, 200),
+            upload_max_points=read("REWARDBENCH_UPLOAD_MAX_POINTS", lambda raw: _count(_number(raw)), 200_000),
+            max_runs_per_file=read("REWARDBENCH_MAX_RUNS_PER_FILE", lambda raw: _count(_number(raw)), 1000),
+            max_name_length=read("REWARDBENCH_MAX_NAME_LENGTH", lambda raw: _count(_number(raw)), 200),
             max_file_mb=read("REWARDBENCH_MAX_FILE_MB", lambda raw: _upload_limit(_number(raw)), 64.0),
-            max_points=read("REWARDBENCH_MAX_POINTS", _count, 5_000_000),
+            max_points=read("REWARDBENCH_MAX_POINTS", lambda raw: _count(_number(raw)), 5_000_000),
             follow_links_out=read("REWARDBENCH_FOLLOW_LINKS_OUT", _yes_or_no, False),
         )

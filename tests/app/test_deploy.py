@@ -167,6 +167,10 @@ def test_under_a_base_path_the_page_and_its_callbacks_work():
         ({"REWARDBENCH_AUTH_HEADER": "X_Remote_User"}, "auth_header='X_Remote_User': use letters, digits and hyphens"),
         ({"REWARDBENCH_TRUSTED_PROXIES": "proxy.internal"}, "REWARDBENCH_TRUSTED_PROXIES='proxy.internal': 'proxy"),
         ({"REWARDBENCH_MAX_POINTS": "0"}, "REWARDBENCH_MAX_POINTS='0': expected a whole number above 0"),
+        (
+            {"REWARDBENCH_FRAME_ANCESTORS": "https://a.example; script-src *"},
+            "REWARDBENCH_FRAME_ANCESTORS='https://a.example; script-src *': expected 'none', 'self' or origins",
+        ),
     ],
 )
 def test_bad_settings_are_refused_with_the_variable_and_the_problem(environ, message):
@@ -174,6 +178,30 @@ def test_bad_settings_are_refused_with_the_variable_and_the_problem(environ, mes
         Settings.from_env(environ)
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"workers": 0}, "workers=0: expected a whole number of workers from 1 to 64"),
+        ({"workers": "4"}, "workers='4': expected a whole number of workers"),
+        ({"bind": "localhost"}, "bind='localhost': expected host:port"),
+        ({"frame_ancestors": "'self'; report-uri /x"}, "frame_ancestors=\"'self'; report-uri /x\": expected 'none'"),
+        ({"frame_ancestors": ""}, "frame_ancestors='': expected 'none'"),
+        ({"max_points": 0}, "max_points=0: expected a whole number above 0"),
+        ({"request_limit_mb": -1}, "request_limit_mb=-1: must be a size in MB above 0"),
+        ({"trusted_proxies": ("proxy.internal",)}, "trusted_proxies=('proxy.internal',): 'proxy.internal' is not"),
+    ],
+)
+def test_settings_made_in_code_are_checked_as_the_environment_is(given, message):
+    with pytest.raises(ConfigError) as caught:
+        Settings(**given)
+    assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize("sources", ["'none'", "'self'", "https://intranet.example https://*.corp.example:8443"])
+def test_frame_ancestors_take_the_source_lists_csp_allows(sources):
+    assert Settings(frame_ancestors=sources).frame_ancestors == sources
 
 
 def test_credentials_come_from_a_file_too(tmp_path):
