@@ -146,7 +146,9 @@ def visible_table(frame: pd.DataFrame, runs, metrics, step_range) -> pd.DataFram
     rows = frame[frame["run"].isin(list(runs)) & frame["metric"].isin(metrics) & frame["step"].between(low, high)]
     if rows.empty:
         return pd.DataFrame(columns=["run", "step", *metrics])
-    wide = rows.pivot_table(index=["run", "step"], columns="metric", values="value", aggfunc="last", dropna=False)
+    # Grouped on the (run, step) pairs there are: a pivot of every run by every step gives each run the other runs'
+    # steps as empty rows.
+    wide = rows.groupby(["run", "step", "metric"], observed=True, sort=False)["value"].last().unstack("metric")
     wide = wide.reindex(columns=[metric for metric in metrics if metric in wide.columns]).reset_index()
     order = {run: index for index, run in enumerate(runs)}
     wide = wide.sort_values(["run", "step"], key=lambda column: column.map(order) if column.name == "run" else column)

@@ -321,3 +321,16 @@ def test_the_csv_download_neutralises_cells_a_spreadsheet_would_run_as_formulas(
     lines = response.get_json()["response"][ids.DOWNLOAD]["data"]["content"].splitlines()
     cells = {line.rsplit(",", 2)[0] for line in lines[1:]}
     assert cells == {'"\'=HYPERLINK(""http://x"")"', "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "plain"}
+
+
+def test_the_csv_download_of_several_zoomed_runs_has_a_row_for_each_runs_own_steps(tmp_path):
+    (tmp_path / "every-10.csv").write_text("step,Chat,Safety\n" + "".join(f"{s},80,70\n" for s in range(0, 101, 10)))
+    (tmp_path / "every-25.csv").write_text("step,Chat,Safety\n" + "".join(f"{s},60,50\n" for s in range(0, 101, 25)))
+    dashboard = Dashboard(Settings(data_path=tmp_path))
+    values = {**page_values(layout_of(dashboard.client)), f"{ids.EXPORT_CSV}.n_clicks": 1,
+              f"{ids.STEP_SLIDER}.value": [20, 80]}  # fmt: skip
+    response = dashboard.call(f"{ids.DOWNLOAD}.data", f"{ids.EXPORT_CSV}.n_clicks", **values)
+    lines = response.get_json()["response"][ids.DOWNLOAD]["data"]["content"].splitlines()
+    assert lines[0] == "run,step,Chat,Safety"
+    assert lines[1:] == [*(f"every-10,{s},80,70" for s in range(20, 81, 10)), "every-25,25,60,50",
+                         "every-25,50,60,50", "every-25,75,60,50"]  # fmt: skip
