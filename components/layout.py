@@ -35,8 +35,10 @@ GRAPH_CONFIG = {
     "responsive": True,
     # Double-click asks for the full step range, which the zoom callback then applies.
     "doubleClick": "autosize",
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"filename": "rewardbench-chart", "scale": 2},
+    # The data is private: no upload to Plotly's cloud ("Share chart"). Images come from the page's Download row,
+    # which stacks every shown panel; the modebar's camera would give one panel.
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage", "sendDataToCloud"],
 }
 
 

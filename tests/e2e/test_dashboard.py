@@ -181,3 +181,11 @@ def test_hovering_a_step_shows_every_visible_value_in_one_label(page):
     page.mouse.move(0, 0)
     text = hover_label(page, 350)
     assert "Chat Hard" not in text and "Reasoning" in text
+
+
+def test_the_chart_toolbar_offers_no_cloud_upload_and_images_come_from_the_download_row(page):
+    page.hover("#rewardbench-chart .js-plotly-plot")
+    titles = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map(b => b.dataset.title)")
+    assert "Zoom" in titles and "Reset axes" in titles
+    assert not [title for title in titles if "Share" in title or "Download" in title or "PNG" in title]
+    assert page.get_by_role("group", name="Download").get_by_role("button").all_inner_texts() == ["CSV", "PNG", "SVG"]
