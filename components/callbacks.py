@@ -330,7 +330,7 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             state.slider_bounds[0],
             state.slider_bounds[1],
             state.slider_marks,
-            metric_options(state.metric_options),
+            metric_options(state.metric_options, state.chart.legend is None),
             state.visible_metrics,
             pattern_error or "",
             state.metric_options,

@@ -42,8 +42,11 @@ GRAPH_CONFIG = {
 }
 
 
-def metric_options(metrics: list[str]) -> list[dict]:
-    """Checklist options with a swatch in each metric's line colour."""
+def metric_options(metrics: list[str], one_run: bool = True) -> list[dict]:
+    """Checklist options; in the one-run chart, where a colour is a metric, with a swatch in its line colour. With
+    several runs a colour is a run, so the metrics have none."""
+    if not one_run:
+        return [{"label": html.Span(m, className="metric-option"), "value": m} for m in metrics]
     return [
         {
             "label": html.Span(
@@ -191,7 +194,7 @@ def create_metric_control(state: ChartState) -> html.Fieldset:
             html.Legend("Metrics"),
             dcc.Checklist(
                 id=ids.METRIC_PICKER,
-                options=metric_options(state.metric_options),
+                options=metric_options(state.metric_options, state.chart.legend is None),
                 value=state.visible_metrics,
                 className="metric-list",
             ),

@@ -102,6 +102,14 @@ def test_unticking_a_metric_hides_its_line_keeps_the_zoom_and_asks_no_server(pag
     assert requests == []
 
 
+def test_each_metric_checkbox_shows_its_line_colour(page):
+    swatches = page.eval_on_selector_all("#metric-picker .swatch", "spans => spans.map(s => s.style.backgroundColor)")
+    lines = page.evaluate(f"() => {PLOT}._fullData.filter(t => !t.meta.best).map(t => t.line.color)")
+    assert len(swatches) == 5 and len(set(swatches)) == 5
+    assert swatches == [page.evaluate("c => { const s = document.createElement('i'); s.style.color = c; "
+                                      "return s.style.color; }", colour) for colour in lines]  # fmt: skip
+
+
 def test_all_and_none_buttons(page):
     page.get_by_role("button", name="None", exact=True).click()
     wait_until(page, "gd._fullData.every(t => t.visible === 'legendonly')")

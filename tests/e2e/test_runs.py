@@ -122,6 +122,7 @@ def test_picking_two_runs_shows_a_panel_per_metric_with_both(open_page, runs_url
     assert list(state["shown"]) == ["Overall", "Chat", "Chat Hard", "Safety", "Reasoning"]
     assert all(sorted(runs) == ["evals", "wide"] for runs in state["shown"].values())
     assert page.locator("#rewardbench-chart .chart-title").text_content() == "RewardBench over training: 2 runs"
+    assert page.locator("#metric-picker .swatch").count() == 0  # a colour is a run here, not a metric
 
     page.get_by_label("Safety").uncheck()
     wait_until(page, f"{PANEL_PLOTS}.length === 4")
