@@ -135,6 +135,15 @@ def option_values(options) -> list[str]:
     return [option["value"] if isinstance(option, dict) else option for option in options or ()]
 
 
+def empty_view_message(frame, selected, pattern) -> str:
+    names = run_names(frame)
+    if not names:
+        return "No runs found"
+    if pattern and selected and not matching_runs([n for n in names if n in set(selected)], pattern)[0]:
+        return f"No picked run matches the filter {pattern!r}: change or clear it"
+    return "Pick one or more runs to show"
+
+
 def register_callbacks(app: Dash, provider: DataProvider) -> None:
     settings = provider.settings
 
@@ -306,6 +315,16 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             slider_value = no_update if plan.slider_value is None else plan.slider_value
             return no_update, zoom_patches(updates, ctx.outputs_list[1]), no_update, slider_value, *[no_update] * 12
         view = make_view(frame, selected, pattern)
+        _, pattern_error = matching_runs(run_names(frame), pattern)
+        if not view.runs:
+            # Nothing to show (a filter that matches no run, no run picked): say so, and leave the metrics, the
+            # step range and the best metric as the user set them, for when runs are back.
+            state = chart_state(frame, selected, pattern, options=options_now,
+                                empty_message=empty_view_message(frame, selected, pattern))  # fmt: skip
+            outputs = [no_update] * 16
+            outputs[0], outputs[1], outputs[2] = create_chart(state.chart), [no_update] * len(ctx.outputs_list[1]), {}
+            outputs[9], outputs[12] = pattern_error or "", key
+            return tuple(outputs)
         best = best_metric_choice(list(view.metrics), best_metric)
         axes = axis_columns(frame, view)
         options_now = replace(options_now, best_metric=best, x_axis=x_axis if x_axis in axes else "step")
@@ -317,11 +336,9 @@ def register_callbacks(app: Dash, provider: DataProvider) -> None:
             previous_options=option_values(options),
             previous_range=slider,
             previous_bounds=(slider_min, slider_max),
-            empty_message="Pick one or more runs to show" if run_names(frame) else "No runs found",
             options=options_now,
             hidden_runs=hidden_runs,
         )
-        _, pattern_error = matching_runs(run_names(frame), pattern)
         return (
             create_chart(state.chart),
             [no_update] * len(ctx.outputs_list[1]),

@@ -236,3 +236,19 @@ def test_every_control_has_a_name_and_works_from_the_keyboard(page):
     page.get_by_label("Chat Hard").focus()
     page.keyboard.press("Space")
     wait_until(page, "gd._fullData.filter(t => t.visible === true && !t.meta.best).length === 4")
+
+
+def test_a_filter_matching_no_run_says_so_and_clearing_it_brings_the_view_back(open_page, server_url):
+    page = open_page(server_url + "/?metric=Chat&metric=Overall&steps=100-400&best=Chat")
+    wait_until(page, "gd._fullLayout.xaxis.range[0] > 50 && gd.data.some(t => t.meta.best && t.meta.metric === 'Chat')")
+    page.fill("#run-filter", "no-such-run")
+    page.locator("#rewardbench-chart", has_text="No picked run matches the filter 'no-such-run'").wait_for()
+    picked = "() => [...document.querySelectorAll('#metric-picker input:checked')].map(i => i.value)"
+    assert page.evaluate(picked) == ["Chat", "Overall"]
+    assert page.locator("#step-range .dash-range-slider-min-input").input_value() == "100"
+    assert "best=Chat" in page.evaluate("() => location.search")
+
+    page.fill("#run-filter", "")
+    wait_until(page, "gd._fullLayout.xaxis.range[0] > 50 && gd.data.some(t => t.meta.best && t.meta.metric === 'Chat')")
+    shown = page.evaluate(f"() => {PLOT}._fullData.filter(t => t.visible === true && !t.meta.best).map(t => t.name)")
+    assert shown == ["Chat", "Overall"] and "best=Chat" in page.evaluate("() => location.search")
