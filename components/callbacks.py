@@ -13,15 +13,14 @@ from dash.exceptions import PreventUpdate
 
 from components import ids
 from components.analysis import SMOOTHING_MODES, spreadsheet_safe, summary_rows, visible_table
+from components.best import best_metric_choice, insights
 from components.config import Settings
-from components.figures import THEMES, ChartOptions, step_axis, zoom_updates
+from components.figures import ChartOptions, step_axis, zoom_updates
 from components.layout import (
-    best_metric_choice,
     chart_box_style,
     create_chart,
     create_subset_chart,
     data_summary,
-    insights,
     metric_options,
     problem_items,
     run_options,
@@ -29,6 +28,7 @@ from components.layout import (
 )
 from components.loader import DataError, LoadResult, empty_frame, parse_bytes
 from components.metrics import subsets_of
+from components.palette import THEMES
 from components.provider import DataProvider, combine, frame_to_upload, upload_name
 from components.render import chart_key, chart_state, section_options, subset_chart
 from components.view import axis_columns, make_view, matching_runs, run_names, selection_after

@@ -68,7 +68,8 @@ def _log_level(value: str) -> str:
 
 
 def _whole(value: object, low: int, high: float, expected: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not low <= value <= high:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or value != int(value) or not low <= value <= high:
         raise ValueError(expected)
     return int(value)
 
@@ -86,7 +87,9 @@ def _bind(raw: str) -> str:
 
 # A CSP source list (CSP level 3, "source-expression"): 'none', 'self', schemes and hosts; nothing that could end the
 # directive (';') or start another.
-_SOURCE = re.compile(r"'self'|[A-Za-z][A-Za-z0-9+.-]*:|([A-Za-z][A-Za-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?(/[^\s;,']*)?")
+_SOURCE = re.compile(
+    r"'self'|[A-Za-z][A-Za-z0-9+.-]*:|([A-Za-z][A-Za-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?(/[^\s;,']*)?"
+)
 
 
 def _frame_ancestors(raw: str) -> str:

@@ -21,17 +21,10 @@ from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
 from components.checkpoints import FINAL_LABEL
 from components.loader import FINALS
 from components.metrics import OVERALL, axis_label
-from components.view import RUN_PALETTE, View
+from components.palette import MARKER_SYMBOLS, RUN_PALETTE, THEMES, Theme, metric_colour
+from components.view import View
 from components.zoom import AxisScale, StepRange, axis_scale, fit_value_range
 
-# The colours of the chart this dashboard reproduces, in legend order; other metrics take the run palette.
-METRIC_COLOURS = {
-    "Chat": "#1f77b4",
-    "Chat Hard": "#ff7f0e",
-    "Safety": "#2ca02c",
-    "Reasoning": "#ffbb78",
-    "Overall": "#d62728",
-}
 FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 # The parts of a template that apply to these charts (not maps, polar or 3D scenes); its axis defaults apply to
 # every axis, its annotation and shape defaults to every annotation and shape.
@@ -54,21 +47,6 @@ DENSE_LINE_WIDTH = 1
 FULL_SCALE = (0.0, 100.0)
 
 
-@dataclass(frozen=True)
-class Theme:
-    template: str
-    text: str
-    grid: str
-    axis_line: str
-    background: str
-
-
-THEMES = {
-    "light": Theme("plotly_white", "#1f2937", "#e5e7eb", "#9ca3af", "#ffffff"),
-    "dark": Theme("plotly_dark", "#e5e7eb", "#374151", "#6b7280", "#111827"),
-}
-
-
 _TEMPLATE_LAYOUTS = {theme.template: pio.templates[theme.template].layout.to_plotly_json() for theme in THEMES.values()}
 
 
@@ -88,14 +66,6 @@ class ChartOptions:
     @property
     def palette(self) -> Theme:
         return THEMES.get(self.theme, THEMES["light"])
-
-
-# A marker shape per line, so the lines differ by more than colour (some chart colours are light on white).
-MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star-triangle-up", "hexagon", "cross")
-
-
-def metric_colour(metric: str, index: int) -> str:
-    return METRIC_COLOURS.get(metric) or RUN_PALETTE[(index + 4) % len(RUN_PALETTE)]
 
 
 def plotly_text(text: str) -> str:

@@ -11,24 +11,16 @@ from components.analysis import (
     SMOOTHING_EMA,
     SMOOTHING_MOVING_AVERAGE,
     SMOOTHING_OFF,
-    Best,
-    best_checkpoints,
-    summary_rows,
 )
+from components.best import best_metric_choice, insights
 from components.config import Settings
-from components.figures import (
-    PANEL_FIGURE_HEIGHT_PX,
-    Chart,
-    ChartOptions,
-    best_place,
-    final_steps,
-    metric_colour,
-)
+from components.figures import PANEL_FIGURE_HEIGHT_PX, Chart, ChartOptions
 from components.formats.base import display_text
 from components.loader import LoadResult
-from components.metrics import DETAIL_PARENTS, axis_label, main_metrics, subsets_of
+from components.metrics import axis_label
+from components.palette import metric_colour
 from components.render import ChartState, chart_key, chart_state, section_options
-from components.view import View, axis_columns, make_view, run_names
+from components.view import axis_columns, make_view, run_names
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -294,56 +286,6 @@ def create_upload_control(settings: Settings) -> html.Fieldset:
             ),
         ],
     )
-
-
-def best_metric_choice(options: list[str], current: str | None) -> str | None:
-    """The metric whose best checkpoint is marked: the user's choice (None: no marker) while the shown runs have
-    it, else Overall, else the first metric."""
-    if current is None or current in options:
-        return current
-    return "Overall" if "Overall" in options else (options[0] if options else None)
-
-
-def insights(frame, view: View, step_range: tuple[int, int], best_metric: str | None) -> tuple[list[dict], dict]:
-    """The summary rows (of every metric: the browser keeps the visible ones, so toggling needs no request) and
-    the best checkpoints, for the runs and steps shown."""
-    summary = summary_rows(frame, view.runs, view.metrics, step_range)
-    bests = best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
-    return summary, best_panel_data(frame, bests)
-
-
-def best_panel_data(frame, bests: list[Best]) -> dict:
-    """What the best-checkpoint panel lists for each run: the step, its value, tied steps, and every metric (and
-    subset) at that step. The browser draws it (assets/dashboard.js, renderBest): as components, a hundred runs'
-    panels took seconds to mount."""
-    if not bests:
-        return {"metric": None, "runs": []}
-    runs = {best.run for best in bests}
-    by_run = dict(list(frame[frame["run"].isin(runs)].groupby("run", sort=False, observed=True)))
-    finals = final_steps(frame, runs)
-    listed = []
-    for best in bests:
-        rows_of_run = by_run[best.run]
-        at_step = rows_of_run[rows_of_run["step"] == best.step].dropna(subset=["value"])
-        values = dict(zip(at_step["metric"], at_step["value"], strict=True))
-        headline = [m for m in main_metrics(values) if m in values]
-        listed.append(
-            {
-                "run": best.run,
-                "step": best.step,
-                "final": finals.get(best.run) == best.step,
-                "place": best_place(best, finals),
-                "value": best.value,
-                "tied_steps": list(best.tied_steps),
-                "metrics": [[m, float(values[m])] for m in headline],
-                "subsets": [
-                    [f"{parent} subsets", [[s, float(values[s])] for s in names]]
-                    for parent in DETAIL_PARENTS
-                    if (names := subsets_of(parent, values))
-                ],
-            }
-        )
-    return {"metric": bests[0].metric, "runs": listed}
 
 
 def create_best_control(state: ChartState, best: str | None) -> html.Fieldset:

@@ -19,7 +19,8 @@ from components.figures import (
     plotly_text,
 )
 from components.metrics import DETAIL_PARENTS, subsets_of
-from components.view import View, make_view, run_colours, run_names, step_range_after, visible_after
+from components.palette import run_colours
+from components.view import View, make_view, run_names, step_range_after, visible_after
 from components.zoom import padded
 
 MAX_SLIDER_MARKS = 60

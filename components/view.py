@@ -9,12 +9,6 @@ import re2
 
 from components.metrics import AXIS_PREFIX, main_metrics
 
-# Qualitative colours that stay apart on white and on dark backgrounds; runs beyond them cycle.
-RUN_PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-    "#393b79", "#e6550d", "#31a354", "#843c39", "#7b4173", "#3182bd", "#fd8d3c", "#74c476", "#ad494a", "#a55194",
-)  # fmt: skip
-
 
 @dataclass(frozen=True)
 class View:
@@ -32,11 +26,6 @@ class View:
 def run_names(frame: pd.DataFrame) -> list[str]:
     """Every run, in the order the data provider gave them (data-path runs first, then uploads)."""
     return [str(run) for run in frame["run"].unique()]  # unique() keeps the order of first appearance
-
-
-def run_colours(names: list[str]) -> dict[str, str]:
-    """One colour per run, fixed by its place among all runs, so it is the same in every panel and selection."""
-    return {name: RUN_PALETTE[index % len(RUN_PALETTE)] for index, name in enumerate(names)}
 
 
 FILTER_MAX_LENGTH = 200  # assets/dashboard.js drops a longer filter from a shared link too

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from components.analysis import best_checkpoint, best_checkpoints, ema, moving_average, summarize, summary_rows
-from components.layout import best_panel_data
+from components.best import best_panel_data
 from components.loader import load_path, load_run
 from components.view import make_view
 from tests.support import SHIPPED_RUN

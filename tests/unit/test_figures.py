@@ -9,8 +9,9 @@ import pytest
 from plotly.io.json import to_json_plotly
 
 from components import figures
-from components.figures import METRIC_COLOURS, ChartOptions, panel_domains, zoom_updates
+from components.figures import ChartOptions, panel_domains, zoom_updates
 from components.loader import load_path, load_run
+from components.palette import METRIC_COLOURS
 from components.render import chart_state, slider_marks
 from components.view import View, make_view
 from components.zoom import fit_value_range
@@ -371,7 +372,7 @@ def test_the_summary_names_a_peak_at_the_final_model(with_final):
 
 def test_the_best_panel_names_the_final_model(with_final):
     from components.analysis import best_checkpoints
-    from components.layout import best_panel_data
+    from components.best import best_panel_data
 
     data = best_panel_data(with_final, best_checkpoints(with_final, ["runs/rm", "runs/other"], "Overall"))
     places = {run["run"]: (run["final"], run["place"]) for run in data["runs"]}

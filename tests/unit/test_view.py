@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
+from components.palette import run_colours
 from components.render import chart_state
 from components.view import (
     make_view,
     matching_runs,
-    run_colours,
     selection_after,
     step_range_after,
     visible_after,
