@@ -15,12 +15,12 @@ from pathlib import Path
 from dash import Dash
 from flask import Response
 
-from components import security
-from components.callbacks import register_callbacks
+from components import private, security
 from components.config import DATA_ENV_VAR, ConfigError, Settings
+from components.features import register_callbacks
 from components.layout import make_layout
 from components.loader import DataError, LoadResult, empty_frame
-from components.page import VENDOR_DIR, DashboardPage
+from components.private.page import VENDOR_DIR
 from components.provider import DataProvider
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     provider = DataProvider(settings)
     for problem in provider.load().problems:
         log.warning("%s", problem)
-    app = DashboardPage(
+    app = private.DashboardPage(
         __name__,
         title="RewardBench Dashboard",
         assets_folder=str(ASSETS_DIR),
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         compress=False,  # components.security compresses every response, not only Dash's own
         # Otherwise Dash copies a whole first layout (figure included) into every page for its dev-tools checks.
         suppress_callback_exceptions=True,
-        # Third-party scripts that components.page places itself.
+        # Third-party scripts that components/private/page.py places itself.
         assets_path_ignore=[f"^{VENDOR_DIR}$"],
     )
 
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Dash:
             return Response(f"unavailable: {PAGE_FAILED} ({type(error).__name__})\n", 503, mimetype="text/plain")
         return Response("OK", 200, mimetype="text/plain")
 
+    private.install(app, settings.private_hooks, private.BROWSER_HOOKS, private.CHECKED_WITH)
     app.layout = serve_layout
     app.server.add_url_rule(f"{settings.base_path}health", "health", health)
     register_callbacks(app, provider)

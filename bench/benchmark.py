@@ -46,7 +46,9 @@ from tests.support import (  # noqa: E402
     free_port,
     gunicorn_command,
     page_values,
+    part_key,
     pattern_keys,
+    with_view,
 )
 
 # Requests the benchmark sends itself carry this header, so the access log tells them apart.
@@ -361,10 +363,10 @@ def server_figures(url: str, log: Path) -> dict:
         poll_bytes.append(len(body) + sum(len(k) + len(v) + 4 for k, v in response.headers.items()))
     values = page_values(layout)
     low, high = values[f"{ids.STEP_SLIDER}.min"], values[f"{ids.STEP_SLIDER}.max"]
-    values[f"{ids.STEP_SLIDER}.value"] = [low, (low + high) // 2]
+    values = with_view(values, steps=[low, (low + high) // 2])
     panels = {ids.PANEL_GRAPH: pattern_keys(layout, ids.PANEL_GRAPH, "metric")}
     zoom = json.dumps(
-        callback_payload(dependencies, f"..{ids.CHART}.children", f"{ids.STEP_SLIDER}.value", values, panels)
+        callback_payload(dependencies, f"..{ids.CHART}.children", part_key("chart"), values, panels)
     ).encode()
 
     def one(_):

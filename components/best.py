@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.analysis import Best, best_checkpoints, summary_rows
+from components.analysis import Best, best_checkpoints
 from components.figures import best_place, final_steps
 from components.metrics import DETAIL_PARENTS, main_metrics, subsets_of
 from components.view import View
@@ -16,12 +16,9 @@ def best_metric_choice(options: list[str], current: str | None) -> str | None:
     return "Overall" if "Overall" in options else (options[0] if options else None)
 
 
-def insights(frame, view: View, step_range: tuple[int, int], best_metric: str | None) -> tuple[list[dict], dict]:
-    """The summary rows (of every metric: the browser keeps the visible ones, so toggling needs no request) and
-    the best checkpoints, for the runs and steps shown."""
-    summary = summary_rows(frame, view.runs, view.metrics, step_range)
-    bests = best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
-    return summary, best_panel_data(frame, bests)
+def best_rows(frame, view: View, best_metric: str | None) -> list[Best]:
+    """The best checkpoint of each shown run by ``best_metric`` (none when the runs lack it)."""
+    return best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
 
 
 def best_panel_data(frame, bests: list[Best]) -> dict:

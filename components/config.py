@@ -47,6 +47,12 @@ def _upload_limit(value: float) -> float:
     return value
 
 
+def _hours(value: float) -> float:
+    if value <= 0:
+        raise ValueError("must be a number of hours above 0")
+    return value
+
+
 def _base_path(value: str) -> str:
     """A URL prefix such as /tools/rewardbench/: starts and ends with a slash."""
     path = "/" + value.strip("/") + "/" if value.strip("/") else "/"
@@ -167,6 +173,10 @@ class Settings:
     max_file_mb: float = 64.0
     max_points: int = 5_000_000
     follow_links_out: bool = False
+    upload_dir: Path | None = None  # None: a folder of the system's temporary directory (components/uploads.py)
+    upload_hours: float = 24.0
+    upload_store_mb: float = 512.0
+    private_hooks: bool = True
 
     def __post_init__(self) -> None:
         try:
@@ -190,6 +200,8 @@ class Settings:
             ("max_name_length", _count),
             ("max_file_mb", _upload_limit),
             ("max_points", _count),
+            ("upload_hours", _hours),
+            ("upload_store_mb", _upload_limit),
         ):
             try:
                 check(getattr(self, name))
@@ -265,4 +277,8 @@ class Settings:
             max_file_mb=read("REWARDBENCH_MAX_FILE_MB", lambda raw: _upload_limit(_number(raw)), 64.0),
             max_points=read("REWARDBENCH_MAX_POINTS", lambda raw: _count(_number(raw)), 5_000_000),
             follow_links_out=read("REWARDBENCH_FOLLOW_LINKS_OUT", _yes_or_no, False),
+            upload_dir=read("REWARDBENCH_UPLOAD_DIR", lambda raw: Path(raw).expanduser(), None),
+            upload_hours=read("REWARDBENCH_UPLOAD_HOURS", lambda raw: _hours(_number(raw)), 24.0),
+            upload_store_mb=read("REWARDBENCH_UPLOAD_STORE_MB", lambda raw: _upload_limit(_number(raw)), 512.0),
+            private_hooks=read("REWARDBENCH_PRIVATE_HOOKS", _yes_or_no, True),
         )

@@ -518,6 +518,26 @@ def _legend_trace(run: str, colour: str, visible=True) -> dict:
     )
 
 
+EXPORT_WIDTH_PX = 1100
+EXPORT_HEIGHT_PX = 560
+
+
+def export_figure(
+    frame: pd.DataFrame, view: View, *, visible_metrics, hidden_runs, x_range: StepRange, title: str, colours,
+    options: ChartOptions,
+) -> dict:  # fmt: skip
+    """The chart as one figure for a PNG or SVG download: the one-run chart, or the shown panels stacked with the
+    runs still shown in the legend beside them."""
+    metrics = tuple(metric for metric in view.metrics if metric in set(visible_metrics or ()))
+    runs = view.runs if view.single_run else tuple(run for run in view.runs if run not in set(hidden_runs or ()))
+    shown = View(runs=runs, metrics=view.metrics if view.single_run else metrics, bounds=view.bounds)
+    figure = build_figure(frame, shown, visible_metrics=metrics, x_range=x_range, title=title, colours=colours,
+                          options=options)  # fmt: skip
+    figure["layout"]["width"] = EXPORT_WIDTH_PX
+    figure["layout"]["height"] = figure_height(shown) or EXPORT_HEIGHT_PX
+    return figure
+
+
 def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options) -> dict:
     """All panels in one figure (the subset chart): shown panels share the height, hidden ones are folded away."""
     traces = []

@@ -28,8 +28,22 @@ POLL = "poll"
 DATA_VERSION = "data-version"
 
 UPLOAD = "upload"
-UPLOADED_RUNS = "uploaded-runs"
+UPLOADS = "uploads"
 UPLOAD_MESSAGE = "upload-message"
+UPLOAD_RESEND = "upload-resend"
+# A callback that reads uploads and finds one this server does not hold asks the browser for it here (one store
+# per callback: components/features/upload.py).
+UPLOAD_MISSING = "upload-missing"
+
+# The view state (components/viewstate.py): the view, its schema for the browser, and the server's corrections.
+VIEW = "view"
+VIEW_SCHEMA = "view-schema"
+VIEW_FIX = "view-fix"
+# The parts of the view each reader depends on (Field.readers): a server callback is sent only when its part changes.
+VIEW_PART = "view-part"
+# What the chart on screen was drawn from (components/features/chart.py).
+DRAWN = "chart-drawn"
+CHART_REDRAW = "chart-redraw"
 
 BEST_METRIC = "best-metric"
 BEST_PANEL = "best-panel"
@@ -40,7 +54,6 @@ EMA_WEIGHT = "ema-weight"
 MA_WINDOW = "ma-window"
 Y_SCALE = "y-scale"
 THEME_CHOICE = "theme-choice"
-THEME = "theme"
 TABLE_TOGGLE = "table-toggle"
 DATA_TABLE = "data-table"
 DATA_ROWS = "data-rows"
@@ -50,11 +63,10 @@ EXPORT_CSV = "export-csv"
 EXPORT_PNG = "export-png"
 EXPORT_SVG = "export-svg"
 DOWNLOAD = "download"
+EXPORT_FIGURE = "export-figure"
 URL = "url"
-CHART_KEY = "chart-key"
 ZOOM_EVENT = "zoom-event"
 X_AXIS = "x-axis"
-CHART_REDRAW = "chart-redraw"
 DATA_TABLE_BOX = "data-table-box"
 SUMMARY_COLUMNS = "summary-columns"
 SUMMARY_SORT = "summary-sort"
@@ -75,3 +87,16 @@ def panel_box(metric) -> dict:
 
 def run_legend(chart: str = "main") -> dict:
     return {"type": RUN_LEGEND, "chart": chart}
+
+
+def view_fix(source: str) -> dict:
+    """A correction of the view by one writer (the chart, the catalog of runs, the theme), applied by the browser."""
+    return {"type": VIEW_FIX, "source": source}
+
+
+def upload_missing(reader: str) -> dict:
+    return {"type": UPLOAD_MISSING, "reader": reader}
+
+
+def view_part(reader: str) -> dict:
+    return {"type": VIEW_PART, "reader": reader}

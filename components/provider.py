@@ -12,15 +12,8 @@ import pandas as pd
 
 from components.config import Settings
 from components.datawatch import DataWatch
-from components.loader import (
-    SUPPORTED_SUFFIXES,
-    TIDY_DTYPES,
-    LoadResult,
-    ParseCache,
-    concat_runs,
-    empty_frame,
-    load_path,
-)
+from components.loader import FINALS, SUPPORTED_SUFFIXES, LoadResult, ParseCache, concat_runs, load_path, parse_bytes
+from components.uploads import UploadStore, default_directory
 
 log = logging.getLogger(__name__)
 UPLOADED_SUFFIX = " (uploaded)"
@@ -31,6 +24,11 @@ class DataProvider:
         self.settings = settings
         self._cache = ParseCache(settings.limits)
         self._watch = DataWatch(settings.data_path, SUPPORTED_SUFFIXES)
+        self.uploads = UploadStore(
+            settings.upload_dir or default_directory(),
+            int(settings.upload_store_mb * 1024 * 1024),
+            settings.upload_hours * 3600,
+        )
 
     def signature(self) -> str:
         """The version of the data now (see components/datawatch.py): it changes when a data file does."""
@@ -40,28 +38,25 @@ class DataProvider:
         """Every run under the data path now (from the cache when files are unchanged)."""
         return load_path(self.settings.data_path, self.settings.overall_convention, self._cache)
 
+    def frame(self, uploads: list | None) -> pd.DataFrame:
+        """The runs from the data path followed by the user's uploads (the entries the browser holds:
+        features/upload.py). Raises UploadMissing for uploads this server does not hold, DataError when the data
+        path cannot be read."""
+        result = self.load()
+        entries = kept_entries(uploads)
+        if not entries:
+            return result.frame
+        frames = self.uploads.frames([entry.get("token") for entry in entries], self.parse_upload)
+        named = [renamed(frame, dict(entry.get("runs") or ())) for frame, entry in zip(frames, entries, strict=True)]
+        return concat_runs([result.frame, *named])
+
+    def parse_upload(self, filename: str, raw: bytes) -> pd.DataFrame:
+        frame, _ = parse_bytes(filename, raw, self.settings.overall_convention, limits=self.settings.limits)
+        return frame
+
     def outcomes(self, run: str, step: int) -> tuple:
         """A checkpoint's per-prompt outcomes (components/outcomes.py), one per per-prompt file; () without any."""
         return self.load().outcomes.get((run, step), ())
-
-
-def uploads_to_frame(uploads: dict | None) -> pd.DataFrame:
-    """The tidy frame of runs the browser holds (see frame_to_upload)."""
-    if not uploads:
-        return empty_frame()
-    frames = [pd.DataFrame(columns) for columns in uploads.values()]
-    return concat_runs([frame.astype(TIDY_DTYPES) for frame in frames])
-
-
-def frame_to_upload(frame: pd.DataFrame) -> dict:
-    """A run's tidy frame as plain JSON columns, to keep in the browser (NaN gaps become null)."""
-    values = [None if pd.isna(value) else float(value) for value in frame["value"]]
-    return {
-        "run": frame["run"].tolist(),
-        "step": [int(step) for step in frame["step"]],
-        "metric": frame["metric"].tolist(),
-        "value": values,
-    }
 
 
 def upload_name(name: str, taken: set[str]) -> str:
@@ -69,9 +64,26 @@ def upload_name(name: str, taken: set[str]) -> str:
     return name if name not in taken else f"{name}{UPLOADED_SUFFIX}"
 
 
-def combine(result: LoadResult, uploads: dict | None) -> pd.DataFrame:
-    """The runs from the data path followed by the user's uploaded runs."""
-    uploaded = uploads_to_frame(uploads)
-    if uploaded.empty:
-        return result.frame
-    return concat_runs([result.frame, uploaded])
+def renamed(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with its runs named as the upload's entry says (see features/upload.py)."""
+    if all(old == new for old, new in names.items()):
+        return frame
+    result = frame.assign(run=pd.Categorical(frame["run"].astype(str).map(lambda run: names.get(run, run))))
+    finals = frame.attrs.get(FINALS)
+    if finals:
+        result.attrs[FINALS] = {names.get(run, run): step for run, step in finals.items()}
+    return result
+
+
+def kept_entries(uploads) -> list[dict]:
+    """The browser's entries that have the shape entry_for gives (a crafted one is dropped)."""
+    return [
+        entry
+        for entry in uploads or ()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("token"), str)
+        and all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, str) for n in pair)
+            for pair in entry.get("runs") or ()
+        )  # fmt: skip
+    ]

@@ -32,8 +32,10 @@ from tests.support import (  # noqa: E402
     free_port,
     gunicorn_command,
     page_values,
+    part_key,
     pattern_keys,
     running_server,
+    with_view,
 )
 
 REQUEST_TIMEOUT_S = 30
@@ -64,20 +66,10 @@ def user_requests(base: str, dependencies: list[dict], layout: dict, rounds: int
     for round_ in range(rounds):
         span = high - low
         zoom = [low + span * ((user + round_) % 4) // 8, high - span * (round_ % 3) // 8]
-        chart = callback_payload(
-            dependencies,
-            f"..{ids.CHART}.children",
-            f"{ids.STEP_SLIDER}.value",
-            {**values, f"{ids.STEP_SLIDER}.value": zoom},
-            panels,
-        )
+        zoomed = with_view(values, steps=zoom)
+        chart = callback_payload(dependencies, f"..{ids.CHART}.children", part_key("chart"), zoomed, panels)
         poll = callback_payload(dependencies, f"{ids.DATA_VERSION}.data", f"{ids.POLL}.n_intervals", values)
-        summary = callback_payload(
-            dependencies,
-            f"..{ids.SUMMARY_ROWS}.data",
-            f"{ids.STEP_SLIDER}.value",
-            {**values, f"{ids.STEP_SLIDER}.value": zoom},
-        )
+        summary = callback_payload(dependencies, f"..{ids.SUMMARY_ROWS}.data", part_key("tables"), zoomed)
         requests += [(update, chart), (update, poll), (update, summary)]
     return requests
 

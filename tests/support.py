@@ -120,11 +120,21 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def prop_key(component_id, prop: str) -> str:
+    """An input's "id.property" as Dash writes it (a pattern-matching id as compact JSON, keys sorted)."""
+    name = (
+        component_id
+        if isinstance(component_id, str)
+        else json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+    )
+    return f"{name}.{prop}"
+
+
 def callback_payload(
     dependencies: list[dict], output_prefix: str, changed: str, values: dict, wildcards: dict | None = None
 ) -> dict:
     """The request body the browser sends for the callback whose output starts with ``output_prefix``, after
-    ``changed`` changed; ``values`` gives input and state values by "id.property" (missing ones are null), and
+    ``changed`` changed; ``values`` gives input and state values by prop_key (missing ones are null), and
     ``wildcards`` the keys of the components a pattern-matching output (ALL) stands for, by their id's type."""
     spec = next(d for d in dependencies if d["output"].startswith(output_prefix))
 
@@ -134,13 +144,16 @@ def callback_payload(
         if not component.startswith("{"):
             return {"id": component, "property": prop}
         pattern = json.loads(component)
-        (key,) = [name for name, value in pattern.items() if value == ["ALL"]]
+        wild = [name for name, value in pattern.items() if value == ["ALL"]]
+        if not wild:
+            return {"id": pattern, "property": prop}
+        (key,) = wild
         return [{"id": {**pattern, key: each}, "property": prop} for each in (wildcards or {}).get(pattern["type"], [])]
 
     outputs = [output(part) for part in spec["output"].strip(".").split("...")]
 
     def entries(items):
-        return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+        return [{**item, "value": values.get(prop_key(item["id"], item["property"]))} for item in items]
 
     return {
         "output": spec["output"],
@@ -149,6 +162,24 @@ def callback_payload(
         "state": entries(spec["state"]),
         "changedPropIds": [changed],
     }
+
+
+def part_key(reader: str) -> str:
+    """The prop id of the part of the view ``reader`` depends on (components/viewstate.py)."""
+    from components import ids
+
+    return prop_key(ids.view_part(reader), "data")
+
+
+def with_view(values: dict, **changes) -> dict:
+    """``values`` after the view changed as ``changes`` say, with each reader's part, as the browser sends them."""
+    from components import ids
+    from components.viewstate import READERS, read_view, view_part
+
+    view = {**values.get(f"{ids.VIEW}.data", {}), **changes}
+    shown = read_view(view)
+    parts = {part_key(reader): {key: view.get(key) for key in view_part(shown, reader)} for reader in READERS}
+    return {**values, f"{ids.VIEW}.data": view, **parts}
 
 
 def find_component(node, component_id) -> dict | None:
@@ -177,26 +208,23 @@ def pattern_keys(node, component_type: str, key: str) -> list:
 
 
 def page_values(layout: dict) -> dict:
-    """The values a freshly loaded page sends to its callbacks, by "id.property", read from the layout."""
+    """The values a freshly loaded page sends to its callbacks, by prop_key, read from the layout."""
     from components import ids
+    from components.viewstate import READERS
 
     def prop(component_id, name):
         return find_component(layout, component_id)["props"].get(name)
 
-    return {
-        f"{ids.RUN_PICKER}.value": prop(ids.RUN_PICKER, "value"),
+    values = {
+        f"{ids.RUN_PICKER}.options": prop(ids.RUN_PICKER, "options"),
+        f"{ids.METRIC_PICKER}.options": prop(ids.METRIC_PICKER, "options"),
         f"{ids.DATA_VERSION}.data": prop(ids.DATA_VERSION, "data"),
-        f"{ids.CHART_KEY}.data": prop(ids.CHART_KEY, "data"),
-        f"{ids.METRIC_PICKER}.value": prop(ids.METRIC_PICKER, "value"),
+        f"{ids.DRAWN}.data": prop(ids.DRAWN, "data"),
         f"{ids.STEP_SLIDER}.min": prop(ids.STEP_SLIDER, "min"),
         f"{ids.STEP_SLIDER}.max": prop(ids.STEP_SLIDER, "max"),
-        f"{ids.STEP_SLIDER}.value": prop(ids.STEP_SLIDER, "value"),
-        f"{ids.SMOOTHING_MODE}.value": prop(ids.SMOOTHING_MODE, "value"),
-        f"{ids.EMA_WEIGHT}.value": prop(ids.EMA_WEIGHT, "value"),
-        f"{ids.MA_WINDOW}.value": prop(ids.MA_WINDOW, "value"),
-        f"{ids.BEST_METRIC}.value": prop(ids.BEST_METRIC, "value"),
-        f"{ids.Y_SCALE}.value": prop(ids.Y_SCALE, "value"),
-        f"{ids.THEME}.data": prop(ids.THEME, "data"),
-        f"{ids.X_AXIS}.value": prop(ids.X_AXIS, "value"),
+        f"{ids.VIEW}.data": prop(ids.VIEW, "data"),
+        f"{ids.UPLOADS}.data": [],
+        f"{ids.BEST_ROWS}.data": prop(ids.BEST_ROWS, "data"),
         f"{ids.POLL}.n_intervals": 1,
     }
+    return {**values, **{part_key(reader): prop(ids.view_part(reader), "data") for reader in READERS}}

@@ -29,7 +29,8 @@ def routes(prefix="/"):
         ("GET", f"{prefix}_dash-dependencies", None),
         ("POST", f"{prefix}_dash-update-component", json.dumps(update)),
         ("GET", f"{prefix}assets/style.css", None),
-        ("GET", f"{prefix}assets/dashboard.js", None),
+        ("GET", f"{prefix}assets/dashboard/view.js", None),
+        ("GET", f"{prefix}_rewardbench/private/plotly_react.js", None),
         ("GET", f"{prefix}_favicon.ico", None),
         ("GET", BUNDLE.replace("/", prefix, 1), None),
     ]
@@ -117,25 +118,25 @@ def test_no_path_reads_outside_the_served_folders(client, path):
 def test_upload_names_never_become_paths(client, filename):
     contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n0,80\n").decode()
     payload = {
-        "output": f"..{ids.UPLOADED_RUNS}.data...{ids.UPLOAD_MESSAGE}.children...{ids.UPLOAD_MESSAGE}.className..",
+        "output": f"..{ids.UPLOADS}.data...{ids.UPLOAD_MESSAGE}.children...{ids.UPLOAD_MESSAGE}.className..",
         "outputs": [
-            {"id": ids.UPLOADED_RUNS, "property": "data"},
+            {"id": ids.UPLOADS, "property": "data"},
             {"id": ids.UPLOAD_MESSAGE, "property": "children"},
             {"id": ids.UPLOAD_MESSAGE, "property": "className"},
         ],
         "inputs": [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
         "state": [
             {"id": ids.UPLOAD, "property": "filename", "value": filename},
-            {"id": ids.UPLOADED_RUNS, "property": "data", "value": None},
+            {"id": ids.UPLOADS, "property": "data", "value": None},
             {"id": ids.RUN_PICKER, "property": "options", "value": ["seed-run"]},
         ],
         "changedPropIds": [f"{ids.UPLOAD}.contents"],
     }
     response = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
     body = response.get_json()["response"]
-    runs = body[ids.UPLOADED_RUNS]["data"]
-    assert list(runs) == [filename.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".csv")]
-    assert list(runs.values())[0]["value"] == [80.0]  # the uploaded bytes, not a file on the server
+    (entry,) = body[ids.UPLOADS]["data"]
+    bare = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    assert entry["file"] == bare and entry["runs"] == [[bare.removesuffix(".csv")] * 2]
 
 
 def test_under_a_base_path_the_page_and_its_callbacks_work():

@@ -12,7 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from components import ids
-from tests.support import callback_payload, free_port, gunicorn_command, page_values, pattern_keys, running_server
+from tests.support import (
+    callback_payload,
+    free_port,
+    gunicorn_command,
+    page_values,
+    part_key,
+    pattern_keys,
+    running_server,
+    with_view,
+)
 
 HEALTHY_WITHIN_S = 2
 
@@ -49,15 +58,15 @@ def post_json(url, payload, timeout=120):
         return error.code, error.read()
 
 
-def chart_payload(url, **changed_values):
+def chart_payload(url, **view_changes):
+    """The chart's request after the view changed as ``view_changes`` say."""
     with urllib.request.urlopen(f"{url}/_dash-dependencies") as response:
         dependencies = json.load(response)
     with urllib.request.urlopen(f"{url}/_dash-layout") as response:
         layout = json.load(response)
-    values = {**page_values(layout), **changed_values}
+    values = with_view(page_values(layout), **view_changes)
     panels = {ids.PANEL_GRAPH: pattern_keys(layout, ids.PANEL_GRAPH, "metric")}
-    changed = next(iter(changed_values))
-    return callback_payload(dependencies, f"..{ids.CHART}.children", changed, values, panels)
+    return callback_payload(dependencies, f"..{ids.CHART}.children", part_key("chart"), values, panels)
 
 
 def stays_healthy(url, attack, seconds=6):
@@ -75,7 +84,7 @@ def stays_healthy(url, attack, seconds=6):
 
 def test_a_catastrophic_run_filter_holds_no_worker(runs_dir):
     with deployed(runs_dir) as url:
-        payload = chart_payload(url, **{f"{ids.RUN_FILTER}.value": "(.?){30}(.?){30}#"})
+        payload = chart_payload(url, filter="(.?){30}(.?){30}#")
 
         def attack():
             with ThreadPoolExecutor(max_workers=4) as pool:
@@ -205,7 +214,7 @@ def test_files_removed_and_rewritten_while_the_server_reads_them_give_no_error(t
                 with (tmp_path / "log.csv").open("w") as handle:
                     handle.write("step,Chat\n0,80\n")
 
-        payload = chart_payload(url, **{f"{ids.RUN_FILTER}.value": "rm"})
+        payload = chart_payload(url, filter="rm")
         statuses = []
         churning = threading.Thread(target=churn)
         churning.start()
@@ -284,7 +293,7 @@ def upload_payload(url, filename, raw: bytes):
     contents = "data:text/csv;base64," + base64.b64encode(raw).decode()
     values = {f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": filename,
               f"{ids.RUN_PICKER}.options": ["seed-run"]}  # fmt: skip
-    return callback_payload(dependencies, f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents", values)
+    return callback_payload(dependencies, f"..{ids.UPLOADS}.data", f"{ids.UPLOAD}.contents", values)
 
 
 def test_an_upload_naming_twenty_thousand_runs_is_refused_at_once():
@@ -301,7 +310,10 @@ def test_an_upload_naming_twenty_thousand_runs_is_refused_at_once():
 
 def test_a_body_over_the_request_limit_is_refused_before_it_is_read():
     with deployed(REWARDBENCH_REQUEST_LIMIT_MB="1") as url:
-        status, body = post_json(url, {"output": "x", "padding": "a" * 2_000_000})
+        # The headers announce 2 MB and no byte of the body follows: the answer comes without reading it.
+        status, body = raw_request(url, b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        b"Content-Type: application/json\r\nContent-Length: 2000000\r\n"
+                                        b"Connection: close\r\n\r\n")  # fmt: skip
         assert status == 413 and b"over 1 MB (REWARDBENCH_REQUEST_LIMIT_MB)" in body
         assert get(f"{url}/health")[0] == 200
 

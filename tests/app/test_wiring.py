@@ -11,8 +11,17 @@ from plotly.offline import get_plotlyjs_version
 from app import create_app
 from components import ids
 from components.config import Settings
-from components.page import GRAPH_CHUNK, PLOTLY_ASSET, REGENERATOR_ASSET
-from tests.support import REPO, SHIPPED_RUN, callback_payload, find_component, page_values, pattern_keys
+from components.private.page import GRAPH_CHUNK, PLOTLY_ASSET, REGENERATOR_ASSET
+from tests.support import (
+    REPO,
+    SHIPPED_RUN,
+    callback_payload,
+    find_component,
+    page_values,
+    part_key,
+    pattern_keys,
+    with_view,
+)
 
 ALL = ["Chat", "Chat Hard", "Safety", "Reasoning", "Overall"]
 
@@ -41,19 +50,21 @@ def all_text(node) -> str:
 CHART_OUTPUT = f"..{ids.CHART}.children..."
 
 
-def chart_call(dashboard, changed, runs=("seed-run",), slider=(0, 600), visible=ALL, **extra):
-    """A chart callback request from a page that shows what the layout drew, after ``changed`` changed."""
-    values = {
-        **page_values(layout_of(dashboard.client)),
-        f"{ids.RUN_PICKER}.value": list(runs),
-        f"{ids.STEP_SLIDER}.value": list(slider),
-        f"{ids.STEP_SLIDER}.min": 0,
-        f"{ids.STEP_SLIDER}.max": 600,
-        f"{ids.METRIC_PICKER}.value": list(visible),
-        f"{ids.METRIC_PICKER}.options": list(ALL),
-        **extra,
-    }
+CHART_PART = part_key("chart")
+
+
+def chart_call(dashboard, changed=CHART_PART, runs=("seed-run",), slider=(0, 600), visible=ALL, **extra):
+    """A chart callback request from a page that shows what the layout drew, its view changed as the arguments
+    say, after ``changed`` changed."""
+    values = {**page_values(layout_of(dashboard.client)), f"{ids.STEP_SLIDER}.min": 0, f"{ids.STEP_SLIDER}.max": 600}
+    values = {**with_view(values, runs=list(runs), steps=list(slider), metrics=list(visible)), **extra}
     return dashboard.call(CHART_OUTPUT, changed, **values)
+
+
+def view_fix(response, source="chart"):
+    """The correction of the view a callback answered with."""
+    key = json.dumps(ids.view_fix(source), sort_keys=True, separators=(",", ":"))
+    return response.get_json()["response"][key]["data"]
 
 
 def patch_operations(response, panel=""):
@@ -101,16 +112,20 @@ def test_layout_has_the_chart_and_its_controls(dashboard):
     assert "RewardBench over training: seed-run" in layout
 
 
-def test_metric_toggling_runs_in_the_browser(dashboard):
-    toggle = next(d for d in dashboard.dependencies if d["output"].startswith(f"..{ids.METRIC_PICKER}.value"))
-    assert toggle["clientside_function"] == {"namespace": "rewardbench", "function_name": "toggleMetrics"}
+def test_metric_toggling_runs_in_the_browser_and_sends_no_server_callback(dashboard):
+    toggled = [d for d in dashboard.dependencies
+               if any(f"{i['id']}.{i['property']}" in (f"{ids.METRIC_PICKER}.value", part_key("lines"))
+                      for i in d["inputs"])]  # fmt: skip
+    functions = {d["clientside_function"]["function_name"] for d in toggled if d.get("clientside_function")}
+    assert {"syncView", "showLines", "filterTables"} <= functions
+    assert all(d.get("clientside_function") for d in toggled)
 
 
 def test_moving_the_slider_zooms_the_chart_and_fits_the_y_axis(dashboard):
-    response = chart_call(dashboard, f"{ids.STEP_SLIDER}.value", slider=(300, 600), visible=["Chat", "Reasoning"])
+    response = chart_call(dashboard, slider=(300, 600), visible=["Chat", "Reasoning"])
     assert response.status_code == 200
     body = response.get_json()["response"]
-    assert ids.STEP_SLIDER not in body  # the slider is already where the user put it
+    assert json.dumps(ids.view_fix("chart"), sort_keys=True, separators=(",", ":")) not in body  # nothing to correct
     operations = patch_operations(response)
     low, high = operations[("layout", "xaxis", "range")]
     assert 290 < low < 300 and 600 < high < 610
@@ -121,42 +136,36 @@ def test_moving_the_slider_zooms_the_chart_and_fits_the_y_axis(dashboard):
 def test_box_zoom_on_the_chart_moves_the_slider(dashboard):
     relayout = {"xaxis.range[0]": 149.7, "xaxis.range[1]": 402.2}
     response = chart_call(dashboard, f"{ids.ZOOM_EVENT}.data", **{f"{ids.ZOOM_EVENT}.data": relayout})
-    assert response.get_json()["response"][ids.STEP_SLIDER]["value"] == [150, 402]
+    assert view_fix(response) == {"steps": [150, 402]}
     assert patch_operations(response)[("layout", "xaxis", "range")] == [149.7, 402.2]
 
 
 def test_reset_returns_to_every_step(dashboard):
     response = chart_call(dashboard, f"{ids.RESET_ZOOM_BUTTON}.n_clicks", slider=(100, 200))
-    assert response.get_json()["response"][ids.STEP_SLIDER]["value"] == [0, 600]
+    assert view_fix(response) == {"steps": [0, 600]}
 
 
 def test_a_zoom_with_no_section_open_leaves_the_subsets_alone(runs_dir):
     runs = Dashboard(Settings(data_path=runs_dir))
-    values = {
-        **page_values(layout_of(runs.client)),
-        f"{ids.RUN_PICKER}.value": ["rm-checkpoints"],
-        f"{ids.STEP_SLIDER}.value": [100, 300],
-    }
-    assert runs.call(f"..{ids.SUBSET_BOX}.children", f"{ids.STEP_SLIDER}.value", **values).status_code == 204
+    values = page_values(layout_of(runs.client))
+    values = with_view(values, runs=["rm-checkpoints"], steps=[100, 300])
+    values[f"{ids.SECTION_PICKER}.options"] = ["Chat", "Chat Hard", "Safety", "Reasoning"]
+    assert runs.call(f"..{ids.SUBSET_BOX}.children", part_key("subsets"), **values).status_code == 204
     values[f"{ids.SECTION_PICKER}.value"] = "Chat"
-    response = runs.call(f"..{ids.SUBSET_BOX}.children", f"{ids.STEP_SLIDER}.value", **values)
+    response = runs.call(f"..{ids.SUBSET_BOX}.children", part_key("subsets"), **values)
     assert response.get_json()["response"][ids.SUBSET_BOX]["hidden"] is False  # an open section follows the zoom
 
 
 def test_a_zoom_updates_the_summary_and_leaves_the_best_checkpoints_over_every_step_alone(runs_dir):
     runs = Dashboard(Settings(data_path=runs_dir))
-    values = {
-        **page_values(layout_of(runs.client)),
-        f"{ids.RUN_PICKER}.value": ["rm-checkpoints"],
-        f"{ids.BEST_METRIC}.value": "Overall",
-        f"{ids.STEP_SLIDER}.value": [100, 200],
-    }
     insights = f"..{ids.SUMMARY_ROWS}.data..."
-    zoomed = runs.call(insights, f"{ids.STEP_SLIDER}.value", **values).get_json()["response"]
+    values = with_view(page_values(layout_of(runs.client)), runs=["rm-checkpoints"], best="Overall")
+    picked = runs.call(insights, part_key("tables"), **values).get_json()["response"]
+    values = with_view({**values, f"{ids.BEST_ROWS}.data": picked[ids.BEST_ROWS]["data"]}, steps=[100, 200])
+    zoomed = runs.call(insights, part_key("tables"), **values).get_json()["response"]
     assert ids.BEST_ROWS not in zoomed
     assert {row["last"] for row in zoomed[ids.SUMMARY_ROWS]["data"]} != {None}
     assert all(row["peak_step"] <= 200 for row in zoomed[ids.SUMMARY_ROWS]["data"])
-    picked = runs.call(insights, f"{ids.BEST_METRIC}.value", **values).get_json()["response"]
     assert [best["run"] for best in picked[ids.BEST_ROWS]["data"]["runs"]] == ["rm-checkpoints"]
 
 
@@ -168,10 +177,10 @@ def test_relayout_without_a_step_change_sends_nothing(dashboard):
 def test_a_zoom_of_several_runs_patches_every_panel_with_its_own_y_range(runs_dir):
     runs = Dashboard(Settings(data_path=runs_dir))
     layout = layout_of(runs.client)
-    names = page_values(layout)[f"{ids.RUN_PICKER}.value"]
+    names = page_values(layout)[f"{ids.VIEW}.data"]["runs"]
     panels = pattern_keys(layout, ids.PANEL_GRAPH, "metric")
     assert sorted(panels[:5]) == sorted(ALL)  # a figure per metric (and the RewardBench 2 sections some runs carry)
-    response = chart_call(runs, f"{ids.STEP_SLIDER}.value", runs=names, slider=(100, 300))
+    response = chart_call(runs, runs=names, slider=(100, 300))
     patches = {panel: patch_operations(response, panel) for panel in panels}
     assert all(90 < patch[("layout", "xaxis", "range")][0] < 100 for patch in patches.values())
     y_ranges = {tuple(patch[("layout", "yaxis", "range")]) for patch in patches.values()}
@@ -212,6 +221,7 @@ def test_a_directory_lists_every_run_and_every_unreadable_file(runs_dashboard):
     layout = layout_of(dashboard.client)
     picker = find_component(layout, ids.RUN_PICKER)["props"]
     assert {"wide", "evals", "long-a", "rm-checkpoints", "rb2-run"} <= set(picker["value"])
+    assert set(picker["value"]) == set(find_component(layout, ids.VIEW)["props"]["data"]["runs"])
     problems = all_text(find_component(layout, ids.PROBLEMS))
     assert "not-a-number.csv line 3: column Chat: not a number" in problems
 
@@ -230,49 +240,87 @@ def test_a_poll_with_nothing_changed_costs_an_empty_answer(runs_dashboard):
     assert changed.get_json()["response"][ids.DATA_VERSION]["data"] != version
 
 
-def test_an_upload_is_parsed_and_kept_in_the_browser(dashboard):
-    contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n0,80\n100,85\n").decode()
-    response = dashboard.call(f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents",
-                              **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "mine.csv",
-                                 f"{ids.RUN_PICKER}.options": ["seed-run"]})  # fmt: skip
-    body = response.get_json()["response"]
-    assert body[ids.UPLOADED_RUNS]["data"]["mine"]["value"] == [80.0, 85.0]
+UPLOAD_OUTPUT = f"..{ids.UPLOADS}.data...{ids.UPLOAD_MESSAGE}.children"
+
+
+def upload(dashboard, raw: bytes, filename: str, uploads=()):
+    contents = "data:text/csv;base64," + base64.b64encode(raw).decode()
+    values = {f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": filename,
+              f"{ids.RUN_PICKER}.options": ["seed-run"], f"{ids.UPLOADS}.data": list(uploads)}  # fmt: skip
+    response = dashboard.call(UPLOAD_OUTPUT, f"{ids.UPLOAD}.contents", **values)
+    return response.get_json()["response"]
+
+
+def chart_with_uploads(dashboard, uploads, runs):
+    values = with_view(page_values(layout_of(dashboard.client)), runs=list(runs))
+    response = dashboard.call(CHART_OUTPUT, f"{ids.UPLOADS}.data", **{**values, f"{ids.UPLOADS}.data": uploads})
+    return response.get_json()["response"]
+
+
+def test_an_upload_is_kept_on_the_server_and_the_browser_holds_only_its_token(tmp_path):
+    dashboard = Dashboard(Settings(data_path=SHIPPED_RUN, upload_dir=tmp_path / "uploads"))
+    raw = b"step,Chat\n0,80\n100,85\n"
+    body = upload(dashboard, raw, "mine.csv")
+    (entry,) = body[ids.UPLOADS]["data"]
+    assert entry["file"] == "mine.csv" and entry["runs"] == [["mine", "mine"]] and len(entry["token"]) == 64
+    assert len(json.dumps(entry)) < 200  # what every later request carries: no data
     assert body[ids.UPLOAD_MESSAGE]["children"].startswith("Added mine (2 checkpoints)")
+    chart = all_text(chart_with_uploads(dashboard, [entry], ["seed-run", "mine"]))
+    assert "RewardBench over training: 2 runs" in chart and '"mine"' in chart
 
 
-def test_an_uploaded_rewardbench_per_prompt_file_is_a_checkpoint_of_its_model(dashboard, tmp_path):
+def test_a_server_that_does_not_hold_an_upload_asks_for_it_and_draws_it_once_sent(tmp_path):
+    raw = b"step,Chat\n0,80\n100,85\n"
+    first = Dashboard(Settings(data_path=SHIPPED_RUN, upload_dir=tmp_path / "first"))
+    (entry,) = upload(first, raw, "mine.csv")[ids.UPLOADS]["data"]
+    other = Dashboard(Settings(data_path=SHIPPED_RUN, upload_dir=tmp_path / "other"))  # a replica sharing nothing
+    asked = chart_with_uploads(other, [entry], ["seed-run", "mine"])
+    missing = json.dumps(ids.upload_missing("chart"), sort_keys=True, separators=(",", ":"))
+    assert asked[missing]["data"] == [entry["token"]] and ids.CHART not in asked
+    sent = {
+        "token": entry["token"],
+        "file": "mine.csv",
+        "contents": "data:text/csv;base64," + base64.b64encode(raw).decode(),
+    }
+    restored = other.call(f"..{ids.UPLOADS}.data@", f"{ids.UPLOAD_RESEND}.data",
+                          **{f"{ids.UPLOAD_RESEND}.data": sent, f"{ids.UPLOADS}.data": [entry]})  # fmt: skip
+    assert restored.get_json()["response"][ids.UPLOADS]["data"][0]["token"] == entry["token"]
+    assert "RewardBench over training: 2 runs" in all_text(chart_with_uploads(other, [entry], ["seed-run", "mine"]))
+    forged = {**sent, "contents": "data:text/csv;base64," + base64.b64encode(b"step,Chat\n0,1\n").decode()}
+    refused = other.call(f"..{ids.UPLOADS}.data@", f"{ids.UPLOAD_RESEND}.data",
+                         **{f"{ids.UPLOAD_RESEND}.data": forged, f"{ids.UPLOADS}.data": [entry]})  # fmt: skip
+    assert refused.status_code == 204  # a file is kept only under the token of its own bytes
+
+
+def test_an_upload_named_as_a_run_of_the_data_path_is_shown_apart(tmp_path):
+    dashboard = Dashboard(Settings(data_path=SHIPPED_RUN, upload_dir=tmp_path / "uploads"))
+    (entry,) = upload(dashboard, b"step,Chat\n0,80\n100,85\n", "seed-run.csv")[ids.UPLOADS]["data"]
+    assert entry["runs"] == [["seed-run", "seed-run (uploaded)"]]
+    chart = all_text(chart_with_uploads(dashboard, [entry], ["seed-run", "seed-run (uploaded)"]))
+    assert "RewardBench over training: 2 runs" in chart
+
+
+def test_an_uploaded_rewardbench_per_prompt_file_is_a_checkpoint_of_its_model(tmp_path):
     from tests import rewardbench_tools as tools
 
+    dashboard = Dashboard(Settings(data_path=SHIPPED_RUN, upload_dir=tmp_path / "uploads"))
     _, scores = tools.run_rm(tmp_path, "runs/rm/checkpoint-400", tools.Evaluation(text_bytes=30))
-    contents = "data:application/json;base64," + base64.b64encode(scores.read_bytes()).decode()
-    response = dashboard.call(f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents",
-                              **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": scores.name,
-                                 f"{ids.RUN_PICKER}.options": ["seed-run"]})  # fmt: skip
-    body = response.get_json()["response"]
-    uploaded = body[ids.UPLOADED_RUNS]["data"]["runs/rm"]
-    assert set(uploaded["step"]) == {400} and {"Chat", "Overall", "alpacaeval-easy"} <= set(uploaded["metric"])
+    body = upload(dashboard, scores.read_bytes(), scores.name)
+    (entry,) = body[ids.UPLOADS]["data"]
+    assert entry["runs"] == [["runs/rm", "runs/rm"]]
     assert body[ids.UPLOAD_MESSAGE]["children"].startswith("Added runs/rm (1 checkpoint)")
 
 
 def test_a_broken_upload_says_why_and_changes_nothing(dashboard):
-    contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n0,80\n100,abc\n").decode()
-    response = dashboard.call(
-        f"..{ids.UPLOADED_RUNS}.data",
-        f"{ids.UPLOAD}.contents",
-        **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "broken.csv"},
-    )
-    body = response.get_json()["response"]
-    assert ids.UPLOADED_RUNS not in body
+    body = upload(dashboard, b"step,Chat\n0,80\n100,abc\n", "broken.csv")
+    assert ids.UPLOADS not in body
     assert body[ids.UPLOAD_MESSAGE]["children"] == "Not added: broken.csv line 3: column Chat: not a number"
 
 
 def test_an_upload_over_the_limit_is_refused(tmp_path):
     dashboard = Dashboard(Settings(data_path=SHIPPED_RUN, upload_limit_mb=0.001))
-    contents = "data:text/csv;base64," + base64.b64encode(b"step,Chat\n" + b"0,80\n" * 400).decode()
-    response = dashboard.call(f"..{ids.UPLOADED_RUNS}.data", f"{ids.UPLOAD}.contents",
-                              **{f"{ids.UPLOAD}.contents": contents, f"{ids.UPLOAD}.filename": "big.csv"})  # fmt: skip
-    message = response.get_json()["response"][ids.UPLOAD_MESSAGE]["children"]
-    assert message == "Not added: big.csv: 0.0 MB is over the upload limit of 0.001 MB"
+    body = upload(dashboard, b"step,Chat\n" + b"0,80\n" * 400, "big.csv")
+    assert body[ids.UPLOAD_MESSAGE]["children"] == "Not added: big.csv: 0.0 MB is over the upload limit of 0.001 MB"
 
 
 def test_the_upload_takes_every_kind_of_file_the_registry_reads(dashboard):
@@ -315,9 +363,8 @@ def test_the_csv_download_neutralises_cells_a_spreadsheet_would_run_as_formulas(
         "@SUM(1+1),0,Chat,60\nplain,0,Chat,50\n"
     )
     dashboard = Dashboard(Settings(data_path=runs))
-    values = {**page_values(layout_of(dashboard.client)), f"{ids.EXPORT_CSV}.n_clicks": 1,
-              f"{ids.METRIC_PICKER}.value": ["Chat"]}  # fmt: skip
-    response = dashboard.call(f"{ids.DOWNLOAD}.data", f"{ids.EXPORT_CSV}.n_clicks", **values)
+    values = {**with_view(page_values(layout_of(dashboard.client)), metrics=["Chat"]), f"{ids.EXPORT_CSV}.n_clicks": 1}
+    response = dashboard.call(f"..{ids.DOWNLOAD}.data", f"{ids.EXPORT_CSV}.n_clicks", **values)
     lines = response.get_json()["response"][ids.DOWNLOAD]["data"]["content"].splitlines()
     cells = {line.rsplit(",", 2)[0] for line in lines[1:]}
     assert cells == {'"\'=HYPERLINK(""http://x"")"', "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "plain"}
@@ -327,9 +374,8 @@ def test_the_csv_download_of_several_zoomed_runs_has_a_row_for_each_runs_own_ste
     (tmp_path / "every-10.csv").write_text("step,Chat,Safety\n" + "".join(f"{s},80,70\n" for s in range(0, 101, 10)))
     (tmp_path / "every-25.csv").write_text("step,Chat,Safety\n" + "".join(f"{s},60,50\n" for s in range(0, 101, 25)))
     dashboard = Dashboard(Settings(data_path=tmp_path))
-    values = {**page_values(layout_of(dashboard.client)), f"{ids.EXPORT_CSV}.n_clicks": 1,
-              f"{ids.STEP_SLIDER}.value": [20, 80]}  # fmt: skip
-    response = dashboard.call(f"{ids.DOWNLOAD}.data", f"{ids.EXPORT_CSV}.n_clicks", **values)
+    values = {**with_view(page_values(layout_of(dashboard.client)), steps=[20, 80]), f"{ids.EXPORT_CSV}.n_clicks": 1}
+    response = dashboard.call(f"..{ids.DOWNLOAD}.data", f"{ids.EXPORT_CSV}.n_clicks", **values)
     lines = response.get_json()["response"][ids.DOWNLOAD]["data"]["content"].splitlines()
     assert lines[0] == "run,step,Chat,Safety"
     assert lines[1:] == [*(f"every-10,{s},80,70" for s in range(20, 81, 10)), "every-25,25,60,50",

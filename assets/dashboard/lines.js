@@ -1,0 +1,156 @@
+// Showing and hiding lines, in the browser: a metric ticked or unticked, a run clicked in the legend of runs.
+// No request to the server for the most frequent click.
+(function () {
+  "use strict";
+  var rb = (window.rewardbench = window.rewardbench || {});
+
+  // The chart's plots, one per panel in page order (the one-run chart is a single panel); the legend of runs apart.
+  function panelPlots() {
+    var chart = document.getElementById(rb.ids.CHART);
+    return chart ? Array.prototype.slice.call(chart.querySelectorAll(".panel-box .js-plotly-plot")) : [];
+  }
+
+  function legendPlot() {
+    var chart = document.getElementById(rb.ids.CHART);
+    return chart && chart.querySelector(".run-legend .js-plotly-plot");
+  }
+
+  function isShown(trace) {
+    return trace.visible === undefined || trace.visible === true;
+  }
+
+  // Metrics shown after a legend click in the one-run chart, from restyleData [update, traceIndices]; null when the
+  // click changed no line's visibility.
+  function shownAfterRestyle(traces, restyleData) {
+    if (!Array.isArray(restyleData) || !restyleData[0] || !("visible" in restyleData[0])) {
+      return null;
+    }
+    var update = restyleData[0].visible;
+    var indices = restyleData[1] || traces.map(function (_, i) { return i; });
+    var shown = traces.map(isShown);
+    indices.forEach(function (traceIndex, k) {
+      var value = Array.isArray(update) ? update[k % update.length] : update;
+      shown[traceIndex] = value === true;
+    });
+    return traces.filter(function (_, i) { return shown[i]; }).map(function (t) { return t.meta.metric; });
+  }
+
+  // The step range on screen: the plot's layout knows about a mouse zoom the server has not echoed yet.
+  function currentStepRange(figure) {
+    var plot = panelPlots()[0];
+    var live = plot && plot.layout && plot.layout.xaxis && plot.layout.xaxis.range;
+    return (live || figure.layout.xaxis.range).slice().sort(function (a, b) { return a - b; });
+  }
+
+  // The rule of fit_value_range in components/zoom.py (tests/e2e/test_browser_rules.py runs both on shared cases).
+  function fitValueRange(traces, shownMetrics, stepRange) {
+    var bottom = Infinity;
+    var top = -Infinity;
+    traces.forEach(function (trace) {
+      if (shownMetrics.indexOf(trace.meta.metric) < 0) { return; }
+      trace.x.forEach(function (step, i) {
+        var value = trace.y[i];
+        if (value === null || value === undefined || step < stepRange[0] || step > stepRange[1]) { return; }
+        bottom = Math.min(bottom, value);
+        top = Math.max(top, value);
+      });
+    });
+    if (!isFinite(bottom)) { return null; }
+    var margin = Math.max((top - bottom) * 0.08, 0.5);
+    return [bottom - margin, top + margin];
+  }
+
+  function patchLines(patch, figure, shown) {
+    figure.data.forEach(function (trace, i) {
+      patch.assign(["data", i, "visible"], shown.indexOf(trace.meta.metric) >= 0 ? true : "legendonly");
+    });
+    (figure.layout.annotations || []).forEach(function (note, k) {
+      if (note.name && note.name.indexOf("best:") === 0) {
+        patch.assign(["layout", "annotations", k, "visible"], shown.indexOf(note.name.slice(5)) >= 0);
+      }
+    });
+    if (figure.layout.meta.y_scale === "full") { return; }
+    var yRange = fitValueRange(figure.data, shown, currentStepRange(figure));
+    if (yRange) { patch.assign(["layout", "yaxis", "range"], yRange); }
+  }
+
+  // The runs the legend of runs hides, and a patch of each panel showing the same, with its y axis fitting the
+  // runs still in sight over the steps shown (as zoom_updates does on the server).
+  function runPatches(figures, hidden) {
+    return (figures || []).map(function (figure) {
+      var patch = new window.dash_clientside.Patch();
+      var data = (figure && figure.data) || [];
+      data.forEach(function (trace, i) {
+        if (!trace.meta || trace.meta.run === undefined) { return; }
+        patch.assign(["data", i, "visible"], hidden.indexOf(trace.meta.run) >= 0 ? "legendonly" : true);
+      });
+      var meta = figure && figure.layout && figure.layout.meta;
+      if (meta && meta.y_scale !== "full" && figure.layout.xaxis.range) {
+        var inSight = data.filter(function (trace) { return trace.meta && hidden.indexOf(trace.meta.run) < 0; });
+        var yRange = fitValueRange(inSight, meta.panels, figure.layout.xaxis.range);
+        if (yRange) { patch.assign(["layout", "yaxis", "range"], yRange); }
+      }
+      return patch.build();
+    });
+  }
+
+  function each(list, value) {
+    return list.map(function () { return value; });
+  }
+
+  // The one-run chart hides lines (a patch of its figure); with several runs each metric is a figure of its own in
+  // a box, and hiding the box redraws nothing. A click on a run in the legend of runs hides it in every panel.
+  function showLines(linesPart, _legendRestyle, figures) {
+    var nc = window.dash_clientside.no_update;
+    var context = window.dash_clientside.callback_context;
+    var graphs = context.outputs_list[0];
+    var boxes = context.outputs_list[1];
+    var fromLegend = (context.triggered_id || {}).type === "chart-legend";
+    if (fromLegend) {
+      var legend = legendPlot();
+      if (!legend || !legend.data) { return [each(graphs, nc), each(boxes, nc), nc]; }
+      var hidden = legend.data.filter(function (trace) { return trace.visible === "legendonly"; })
+        .map(function (trace) { return trace.meta.run; });
+      return [runPatches(figures, hidden), each(boxes, nc), hidden];
+    }
+    var shown = (linesPart && linesPart.metrics) || [];
+    var first = (figures || [])[0];
+    var meta = first && first.layout && first.layout.meta;
+    if (!meta) { return [each(graphs, nc), each(boxes, nc), nc]; }
+    if (meta.view !== "lines") {
+      return [each(graphs, nc), boxes.map(function (box) { return shown.indexOf(box.id.metric) < 0; }), nc];
+    }
+    var patch = new window.dash_clientside.Patch();
+    patchLines(patch, first, shown);
+    return [each(graphs, patch.build()), each(boxes, false), nc];
+  }
+
+  function panelBox(metric) {
+    var chart = document.getElementById(rb.ids.CHART);
+    var boxes = chart ? chart.querySelectorAll(".panel-box") : [];
+    return Array.prototype.find.call(boxes, function (box) { return JSON.parse(box.id).metric === metric; });
+  }
+
+  // A ticked or unticked metric shows or hides its panel in this very frame; showLines, a few Dash steps later,
+  // records the same.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var box = input.closest && input.closest("#" + rb.ids.METRIC_PICKER) && panelBox(input.value);
+    if (box) { box.hidden = !input.checked; }
+  });
+
+  function stepAxisChange() {
+    // Any panel's zoom moves them all: the server answers with the range for every one.
+    var relayoutData = (window.dash_clientside.callback_context.triggered[0] || {}).value;
+    var moved = relayoutData && Object.keys(relayoutData).some(function (key) { return /^xaxis\d*\./.test(key); });
+    return moved ? relayoutData : window.dash_clientside.no_update;
+  }
+
+  rb.lines = { panelPlots: panelPlots, legendPlot: legendPlot, shownAfterRestyle: shownAfterRestyle,
+    fitValueRange: fitValueRange };
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.rewardbench = Object.assign(window.dash_clientside.rewardbench || {}, {
+    showLines: showLines,
+    stepAxisChange: stepAxisChange,
+  });
+})();
