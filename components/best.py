@@ -23,7 +23,7 @@ def best_rows(frame, view: View, best_metric: str | None) -> list[Best]:
 
 def best_panel_data(frame, bests: list[Best]) -> dict:
     """What the best-checkpoint panel lists for each run: the step, its value, tied steps, and every metric (and
-    subset) at that step. The browser draws it (assets/dashboard.js, renderBest): as components, a hundred runs'
+    subset) at that step. The browser draws it (assets/dashboard/best.js, renderBest): as components, a hundred runs'
     panels took seconds to mount."""
     if not bests:
         return {"metric": None, "runs": []}

@@ -85,7 +85,7 @@ def axis_names(index: int) -> tuple[str, str]:
 
 
 def panel_domains(count: int, gap: float = PANEL_GAP) -> list[tuple[float, float]]:
-    """Vertical extents of ``count`` stacked panels, top first. assets/dashboard.js uses the same rule."""
+    """Vertical extents of ``count`` stacked panels, top first."""
     if count <= 0:
         return []
     height = (1 - gap * (count - 1)) / count

@@ -1,4 +1,4 @@
-"""Component ids, shared by the layout, the callbacks, assets/dashboard.js and the tests."""
+"""Component ids, shared by the features, the tests and the browser code (assets/dashboard/ids.js, checked to agree)."""
 
 CHART = "rewardbench-chart"
 CHART_BOX = "chart-box"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, replace
 
@@ -35,15 +34,6 @@ class ChartState:
     slider_bounds: tuple[int, int]
     slider_value: list[int]
     slider_marks: dict[int, str]
-
-
-def chart_key(selected, pattern, version, uploads, control_values) -> str:
-    """What the chart was drawn from, as the browser sends it: the runs, the filter, the data version, the uploads
-    (names and sizes) and the option controls' raw values. assets/dashboard.js (chartKey) builds the same string to
-    notice a chart that missed a change, so both must stay in step."""
-    uploaded = ",".join(f"{name}:{len(columns['step'])}" for name, columns in sorted((uploads or {}).items()))
-    material = [sorted(selected or ()), pattern or "", version or "", uploaded, *control_values]
-    return json.dumps(material, separators=(",", ":"), ensure_ascii=False)
 
 
 def chart_title(view: View) -> str:

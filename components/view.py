@@ -28,7 +28,7 @@ def run_names(frame: pd.DataFrame) -> list[str]:
     return [str(run) for run in frame["run"].unique()]  # unique() keeps the order of first appearance
 
 
-FILTER_MAX_LENGTH = 200  # assets/dashboard.js drops a longer filter from a shared link too
+FILTER_MAX_LENGTH = 200  # the view schema (components/viewstate.py) drops a longer filter from a shared link too
 
 
 def matching_runs(names: list[str], pattern: str | None) -> tuple[list[str], str | None]:

@@ -120,7 +120,7 @@ def step_bounds(frame: pd.DataFrame) -> StepRange:
 def fit_value_range(frame: pd.DataFrame, metrics, x_range: StepRange) -> list[float] | None:
     """A y range around the values of ``metrics`` at steps inside ``x_range``; None when there are none.
 
-    assets/dashboard.js applies the same rule in the browser when metrics are toggled.
+    assets/dashboard/lines.js applies the same rule in the browser when lines are shown or hidden.
     """
     low, high = sorted(x_range)
     shown = frame[frame["metric"].isin(list(metrics or ())) & frame["step"].between(low, high)]["value"].dropna()
