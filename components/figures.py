@@ -45,6 +45,8 @@ STEP_AXIS_TITLE = "Training steps"
 MARKER_LIMIT = 120
 DENSE_LINE_WIDTH = 1
 FULL_SCALE = (0.0, 100.0)
+# The one-run chart's top margin with the best checkpoint's label in it, under the title.
+BEST_LABEL_MARGIN_PX = 80
 
 
 _TEMPLATE_LAYOUTS = {theme.template: pio.templates[theme.template].layout.to_plotly_json() for theme in THEMES.values()}
@@ -429,15 +431,16 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             colour = metric_colour(best.metric, view.metrics.index(best.metric))
             best_x = _x_values(frame, run, [best.step], scale, options)[0]
             traces.append(_best_trace(best, colour, options, True if is_shown else "legendonly", x=best_x))
+            # Above the plot area, over the star's step: inside it, the label covered other lines.
             annotations.append(
                 {
                     "x": best_x,
-                    "y": best.value,
-                    "text": f"Best {plotly_text(best.metric)}: {best.value:.1f}% at {best_place(best, finals)}",
-                    "showarrow": True,
-                    "arrowhead": 0,
-                    "ax": 0,
-                    "ay": -34,
+                    "y": 1,
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "yshift": 4,
+                    "text": f"★ Best {plotly_text(best.metric)}: {best.value:.1f}% at {best_place(best, finals)}",
+                    "showarrow": False,
                     "bgcolor": options.palette.background,
                     "bordercolor": colour,
                     "font": {"size": 12},
@@ -446,6 +449,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
                 }
             )
     layout["annotations"] = annotations
+    layout["margin"] = {**layout["margin"], "t": BEST_LABEL_MARGIN_PX} if annotations else layout["margin"]
     _mark_finals(layout, frame, view.runs, options)
     figure = _figure(traces, layout, options.palette)
     return figure

@@ -23,7 +23,7 @@ TEXT = "text"
 RANGE = "range"  # [low, high] whole numbers; the URL writes low-high
 CHOICE = "choice"  # one of the field's choices, each with its URL code
 NUMBER = "number"  # low <= value <= high, on the grid low + k * step
-METRIC = "metric"  # one of the metrics on offer, or None
+METRIC = "metric-or-none"  # one of the metrics on offer, or None
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@
       var kept = all.filter(function (item) { return options.indexOf(item) >= 0; });
       return kept.length ? kept : undefined;
     }
-    if (field.kind === "metric") {
+    if (field.kind === "metric-or-none") {
       if (field.none && one === field.none) { return null; }
       return options.indexOf(one) >= 0 ? one : undefined;
     }
@@ -93,7 +93,7 @@
         } else if (field.none) {
           params.set(field.param, field.none);
         }
-      } else if (field.kind === "metric") {
+      } else if (field.kind === "metric-or-none") {
         params.set(field.param, value === null || value === undefined ? field.none : value);
       } else if (field.kind === "range") {
         if (value) { params.set(field.param, Math.round(value[0]) + "-" + Math.round(value[1])); }

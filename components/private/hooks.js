@@ -1,5 +1,5 @@
-// Shared by the hooks in this folder (components/private/__init__.py loads it first): how a hook says that the
-// internal it relies on is not there (once, in the console), and Plotly's arrival.
+// Shared by the hooks in this folder (served first, with the others after it as one script: page.py): how a hook
+// says that the internal it relies on is not there (once, in the console), and Plotly's arrival.
 (function () {
   "use strict";
   var rb = (window.rewardbench = window.rewardbench || {});

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import dash
 from dash import Dash
-from flask import Response, abort
+from flask import Response
 
 VENDOR_DIR = "vendor"
 PLOTLY_ASSET = f"{VENDOR_DIR}/plotly-basic.min.js"
@@ -35,6 +35,7 @@ REGENERATOR_ASSET = f"{VENDOR_DIR}/regenerator-runtime.js"
 PLOTLY_LINK_ID = "plotly-bundle"
 GRAPH_CHUNK = "_dash-component-suites/dash/dcc/async-graph.js"
 HOOKS_ROUTE = "_rewardbench/private/"
+HOOKS_FILE = "private-hooks.js"  # the browser hooks, served one after the other as one script: one request, not four
 POLYFILL_TAG = re.compile(r'<script src="[^"]*/polyfill@[^"]*"></script>\s*')
 _HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class DashboardPage(Dash):
     """A Dash app whose page loads the scripts described above while its private hooks are on (install)."""
 
     private_hooks: tuple[str, ...] = ()
-    hook_versions: dict[str, str] = {}
+    hooks_version: str = ""
     checked_with: str = ""
     polyfill_warned: bool = False
 
@@ -66,9 +67,8 @@ class DashboardPage(Dash):
         if graph_chunk_exists():
             kwargs["scripts"] += f'\n<script src="{prefix}{GRAPH_CHUNK}"></script>'
         checked = escape(self.checked_with, quote=True)
-        for name in self.private_hooks:
-            url = f"{prefix}{HOOKS_ROUTE}{name}?v={self.hook_versions[name]}"
-            kwargs["scripts"] += f'\n<script src="{url}" data-checked="{checked}"></script>'
+        url = f"{prefix}{HOOKS_ROUTE}{HOOKS_FILE}?v={self.hooks_version}"
+        kwargs["scripts"] += f'\n<script src="{url}" data-checked="{checked}"></script>'
         return super().interpolate_index(**kwargs)
 
 
@@ -76,19 +76,17 @@ def install(app: DashboardPage, enabled: bool, hooks: tuple[str, ...], checked_w
     """Turn the page's private parts on (or leave Dash's own page), and serve the browser hooks."""
     if not enabled:
         return
-    sources = {name: (_HERE / name).read_bytes() for name in hooks}
+    script = b"\n".join((_HERE / name).read_bytes() for name in hooks)
     app.private_hooks = hooks
-    app.hook_versions = {name: hashlib.sha256(source).hexdigest()[:12] for name, source in sources.items()}
+    app.hooks_version = hashlib.sha256(script).hexdigest()[:12]
     app.checked_with = checked_with
     if not graph_chunk_exists():
         log.warning("dcc.Graph's chunk %s is not in this Dash; the chart loads it as Dash does", GRAPH_CHUNK)
 
-    def hook(name: str):
-        if name not in sources:
-            abort(404)
-        response = Response(sources[name], mimetype="text/javascript")
+    def hooks_script():
+        response = Response(script, mimetype="text/javascript")
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"  # the URL names its version
         return response
 
     base = app.config.routes_pathname_prefix
-    app.server.add_url_rule(f"{base}{HOOKS_ROUTE}<name>", "private_hook", hook)
+    app.server.add_url_rule(f"{base}{HOOKS_ROUTE}{HOOKS_FILE}", "private_hooks", hooks_script)

@@ -30,7 +30,7 @@ def routes(prefix="/"):
         ("POST", f"{prefix}_dash-update-component", json.dumps(update)),
         ("GET", f"{prefix}assets/style.css", None),
         ("GET", f"{prefix}assets/dashboard/view.js", None),
-        ("GET", f"{prefix}_rewardbench/private/plotly_react.js", None),
+        ("GET", f"{prefix}_rewardbench/private/private-hooks.js", None),
         ("GET", f"{prefix}_favicon.ico", None),
         ("GET", BUNDLE.replace("/", prefix, 1), None),
     ]

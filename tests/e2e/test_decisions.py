@@ -68,6 +68,12 @@ def test_zooming_changes_the_summary_and_hiding_a_metric_removes_its_row(page):
 def test_the_best_checkpoint_is_marked_and_listed(page):
     star = page.evaluate(f"() => {PLOT}.data.filter(t => t.meta.best).map(t => [t.x[0], t.y[0]])")
     assert star == [[500, 88.0]]
+    # The label sits over the plot area, where it covers no line.
+    label_bottom, plot_top = page.evaluate(
+        f"""() => [document.querySelector('#rewardbench-chart .annotation').getBoundingClientRect().bottom,
+                   {PLOT}.querySelector('.nsewdrag').getBoundingClientRect().top]"""
+    )
+    assert label_bottom <= plot_top + 1
     panel = page.locator("#best-panel")
     panel.get_by_text("step 500: Overall 88.0 %").wait_for()
     assert "Chat Hard" in panel.text_content() and "71.8 %" in panel.text_content()
@@ -252,3 +258,29 @@ def test_a_filter_matching_no_run_says_so_and_clearing_it_brings_the_view_back(o
     wait_until(page, "gd._fullLayout.xaxis.range[0] > 50 && gd.data.some(t => t.meta.best && t.meta.metric === 'Chat')")
     shown = page.evaluate(f"() => {PLOT}._fullData.filter(t => t.visible === true && !t.meta.best).map(t => t.name)")
     assert shown == ["Chat", "Overall"] and "best=Chat" in page.evaluate("() => location.search")
+
+
+def test_back_and_forward_restore_smoothing_the_y_axis_and_the_table_view(page):
+    page.get_by_label("Exponential (TensorBoard)").check()
+    page.wait_for_function("() => location.search.includes('smooth=ema')")
+    page.get_by_label("0–100 %").check()
+    page.wait_for_function("() => location.search.includes('y=full')")
+    wait_until(page, "gd._fullLayout.yaxis.range[0] === 0 && gd.data.some(t => t.meta.raw)")
+    page.get_by_label("Show the chart as a table").check()
+    page.wait_for_function("() => location.search.includes('view=table')")
+
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('view=table')")
+    page.locator("#chart-box:not([hidden])").wait_for()
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('y=full')")
+    wait_until(page, "gd._fullLayout.yaxis.range[0] > 50")
+    assert page.locator("#y-scale input[value=fit]").is_checked()
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('smooth=')")
+    wait_until(page, "!gd.data.some(t => t.meta.raw)")
+    assert page.locator("#smoothing-mode input[value=off]").is_checked()
+
+    page.go_forward()
+    wait_until(page, "gd.data.some(t => t.meta.raw)")
+    assert page.locator("#smoothing-mode input[value=ema]").is_checked()

@@ -244,9 +244,11 @@ def test_the_best_checkpoint_is_starred_and_annotated(frame):
     figure = make(frame)
     (star,) = [trace for trace in figure.data if trace.meta.get("best")]
     assert (list(star.x), list(star.y), star.marker.symbol) == ([500], [88.0], "star")
-    assert figure.layout.annotations[0].text == "Best Overall: 88.0% at step 500"
+    label = figure.layout.annotations[0]
+    assert label.text == "★ Best Overall: 88.0% at step 500"
+    assert (label.x, label.yref, label.y, label.yanchor) == (500, "paper", 1, "bottom")  # above the lines, not on them
     chat = make(frame, best_metric="Chat")
-    assert chat.layout.annotations[0].text == "Best Chat: 93.0% at step 550"
+    assert chat.layout.annotations[0].text == "★ Best Chat: 93.0% at step 550"
     assert not [t for t in make(frame, best_metric=None).data if t.meta.get("best")]
 
 
