@@ -419,6 +419,8 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
         ):
             traces.append(trace)
     layout = _base_layout(title, x_range, "lines", list(view.metrics), options, scale)
+    # The metrics drawn visible, which the browser keeps up to date as it shows and hides lines (lines.js).
+    layout["meta"]["shown"] = [metric for metric in view.metrics if metric in visible]
     layout["legend"]["title"] = {"text": "Metric"}
     run_frame = frame[frame["run"] == run]
     layout["yaxis"] = _y_axis(

@@ -43,6 +43,11 @@ VIEW_FIX = "view-fix"
 VIEW_PART = "view-part"
 # What the chart on screen was drawn from (components/features/chart.py).
 DRAWN = "chart-drawn"
+# The chart's corrections of the view, and the store its relay to the view's owner writes (features/chart.py).
+CHART_FIX = "chart-fix"
+CHART_FIX_RELAYED = "chart-fix-relayed"
+LEGEND_PLACED = "legend-placed"
+CHART_CHECKED = "chart-checked"
 CHART_REDRAW = "chart-redraw"
 
 BEST_METRIC = "best-metric"

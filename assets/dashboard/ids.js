@@ -31,6 +31,4 @@
     UPLOADS: "uploads",
     CHART_REDRAW: "chart-redraw",
   };
-  // The readers that correct the view themselves, and the store that asks each to draw again (view.js).
-  rb.ids.REDRAW = { chart: rb.ids.CHART_REDRAW };
 })();

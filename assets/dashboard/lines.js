@@ -69,6 +69,7 @@
         patch.assign(["layout", "annotations", k, "visible"], shown.indexOf(note.name.slice(5)) >= 0);
       }
     });
+    patch.assign(["layout", "meta", "shown"], shown);
     if (figure.layout.meta.y_scale === "full") { return; }
     var yRange = fitValueRange(figure.data, shown, currentStepRange(figure));
     if (yRange) { patch.assign(["layout", "yaxis", "range"], yRange); }
@@ -100,17 +101,21 @@
 
   // The one-run chart hides lines (a patch of its figure); with several runs each metric is a figure of its own in
   // a box, and hiding the box redraws nothing. A click on a run in the legend of runs hides it in every panel.
-  function showLines(linesPart, _legendRestyle, figures) {
+  function showLines(linesPart, _legendRestyle, figures, hiddenBefore) {
     var nc = window.dash_clientside.no_update;
     var context = window.dash_clientside.callback_context;
     var graphs = context.outputs_list[0];
     var boxes = context.outputs_list[1];
-    var fromLegend = (context.triggered_id || {}).type === "chart-legend";
-    if (fromLegend) {
+    var unchanged = [each(graphs, nc), each(boxes, nc), nc];
+    var triggered = (context.triggered || []).filter(function (item) { return item.prop_id !== "."; });
+    // A new chart's graphs report their first state here too: the server drew them as the view says.
+    if (!triggered.length) { return unchanged; }
+    if ((context.triggered_id || {}).type === "chart-legend") {
       var legend = legendPlot();
-      if (!legend || !legend.data) { return [each(graphs, nc), each(boxes, nc), nc]; }
+      if (!legend || !legend.data) { return unchanged; }
       var hidden = legend.data.filter(function (trace) { return trace.visible === "legendonly"; })
         .map(function (trace) { return trace.meta.run; });
+      if (JSON.stringify(hidden) === JSON.stringify(hiddenBefore || [])) { return unchanged; }
       return [runPatches(figures, hidden), each(boxes, nc), hidden];
     }
     var shown = (linesPart && linesPart.metrics) || [];
@@ -118,11 +123,22 @@
     var meta = first && first.layout && first.layout.meta;
     if (!meta) { return [each(graphs, nc), each(boxes, nc), nc]; }
     if (meta.view !== "lines") {
-      return [each(graphs, nc), boxes.map(function (box) { return shown.indexOf(box.id.metric) < 0; }), nc];
+      // Only boxes that change are written: the server drew them as the view says, and the change listener below
+      // has hidden or shown a ticked one already.
+      var hiddenNow = boxes.map(function (box) {
+        var element = panelBox(box.id.metric);
+        var hide = shown.indexOf(box.id.metric) < 0;
+        return element && element.hidden === hide ? nc : hide;
+      });
+      return [each(graphs, nc), hiddenNow, nc];
     }
+    // Drawn as the view says already (the chart's own correction of the view, just drawn): nothing to patch, and a
+    // graph patched now and replaced a moment later by a new chart would be drawn after it is gone.
+    var wanted = meta.panels.filter(function (metric) { return shown.indexOf(metric) >= 0; });
+    if (meta.shown && JSON.stringify(meta.shown) === JSON.stringify(wanted)) { return unchanged; }
     var patch = new window.dash_clientside.Patch();
-    patchLines(patch, first, shown);
-    return [each(graphs, patch.build()), each(boxes, false), nc];
+    patchLines(patch, first, wanted);
+    return [each(graphs, patch.build()), each(boxes, nc), nc];
   }
 
   function panelBox(metric) {
@@ -146,11 +162,23 @@
     return moved ? relayoutData : window.dash_clientside.no_update;
   }
 
+  // The chart's correction of the view (components/features/chart.py), handed to the view's owner afresh: as an
+  // input of it, the chart's callback would be in a loop with itself, and Dash drops requests from such loops.
+  function relayFix(fix) {
+    if (fix) {
+      setTimeout(function () {
+        window.dash_clientside.set_props({ type: rb.ids.VIEW_FIX, source: "chart" }, { data: fix });
+      }, 0);
+    }
+    return window.dash_clientside.no_update;
+  }
+
   rb.lines = { panelPlots: panelPlots, legendPlot: legendPlot, shownAfterRestyle: shownAfterRestyle,
     fitValueRange: fitValueRange };
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.rewardbench = Object.assign(window.dash_clientside.rewardbench || {}, {
     showLines: showLines,
     stepAxisChange: stepAxisChange,
+    relayFix: relayFix,
   });
 })();

@@ -19,14 +19,24 @@
   function placeAll() {
     if (!rb.lines) { return; }
     rb.lines.panelPlots().forEach(function (gd) {
-      if (!gd.rewardbenchLegendWatched && gd.on) {
+      var lines = gd.layout && gd.layout.meta && gd.layout.meta.view === "lines";
+      if (lines && gd.on && !gd.rewardbenchLegendWatched) {
         gd.rewardbenchLegendWatched = true;
-        gd.on("plotly_afterplot", function () { place(gd); });
+        gd.on("plotly_afterplot", function () { if (gd.isConnected) { place(gd); } });
       }
-      place(gd);
+      if (lines && gd.isConnected) { place(gd); }
     });
   }
 
+  // After each drawing of the chart (components/features/chart.py records it in ids.DRAWN) and each resize.
+  function legendForWidth() {
+    setTimeout(placeAll, 0);
+    return window.dash_clientside.no_update;
+  }
+
   window.addEventListener("resize", placeAll);
-  new MutationObserver(placeAll).observe(document.documentElement, { childList: true, subtree: true });
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.rewardbench = Object.assign(window.dash_clientside.rewardbench || {}, {
+    legendForWidth: legendForWidth,
+  });
 })();

@@ -13,7 +13,7 @@
   function applyTheme(choice) {
     var theme = effectiveTheme(choice);
     document.documentElement.dataset.theme = theme;
-    return { theme: theme };
+    return { patch: { theme: theme } };
   }
 
   // "System" follows the operating system's setting while the page is open, too.

@@ -173,7 +173,11 @@
     var fixes = inputsOf(context, "data").filter(function (entry) {
       return entry.id.type === rb.ids.VIEW_FIX && triggered.indexOf(idString(entry.id) + ".data") >= 0 && entry.value;
     });
-    fixes.forEach(function (entry) { Object.assign(view, entry.value); });
+    fixes.forEach(function (entry) {
+      var drawnFor = entry.value.for || {};
+      var current = Object.keys(drawnFor).every(function (key) { return same(drawnFor[key], previous[key]); });
+      if (current) { Object.assign(view, entry.value.patch); }
+    });
     var metricsField = schema.filter(function (field) { return field.control === rb.ids.METRIC_PICKER; })[0];
     if (metricsField) {
       if (triggered.indexOf(rb.ids.ALL_METRICS_BUTTON + ".n_clicks") >= 0) { view[metricsField.key] = known.metrics; }
@@ -183,10 +187,9 @@
       if (restyle && figure && figure.layout && figure.layout.meta && figure.layout.meta.view === "lines") {
         var restyleData = (inputsOf(context, "restyleData")[0] || {}).value;
         var shown = rb.lines.shownAfterRestyle(figure.data, restyleData);
-        if (shown) { view[metricsField.key] = shown; }
+        if (shown) { view[metricsField.key] = known.metrics.filter(function (m) { return shown.indexOf(m) >= 0; }); }
       }
     }
-    askAgain(schema, previous, view, fixes);
     return outputs(context, schema, previous, view, search, fromUrl);
   }
 
@@ -196,20 +199,6 @@
       if ((field.readers || []).indexOf(reader) >= 0) { part[field.key] = view[field.key]; }
     });
     return part;
-  }
-
-  // Dash does not send a callback that a chain from itself set off. When a reader's own correction came with other
-  // changes of its part (new data added runs while the chart corrected its step range), ask it again, afresh.
-  function askAgain(schema, previous, view, fixes) {
-    fixes.forEach(function (entry) {
-      var reader = entry.id.source;
-      var store = rb.ids.REDRAW[reader];
-      if (!store) { return; }
-      var ownOnly = Object.assign({}, previous, entry.value);
-      if (!same(partOf(schema, view, reader), partOf(schema, ownOnly, reader))) {
-        setTimeout(function () { window.dash_clientside.set_props(store, { data: Date.now() }); }, 0);
-      }
-    });
   }
 
   // The entries of a pattern-matching input or state for a property (the chart's panels).

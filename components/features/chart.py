@@ -8,7 +8,7 @@ import json
 import uuid
 from dataclasses import replace
 
-from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import ids
@@ -49,8 +49,16 @@ def upload_tokens(uploads) -> list:
 
 
 def drawn(view: ViewState, version, uploads, steps) -> dict:
-    """What the chart on screen was drawn from (chart_key) and the steps it shows."""
-    return {"key": chart_key(view, version, uploads), "steps": [int(step) for step in steps] if steps else None}
+    """What the chart on screen was drawn from: its key and the steps it shows, for this callback; the view's
+    fields, the data version and the uploads, as the browser holds them, for the browser to see whether the chart
+    missed a change (assets/dashboard/chart.js)."""
+    return {
+        "key": chart_key(view, version, uploads),
+        "steps": [int(step) for step in steps] if steps else None,
+        "for": view.drawn_from(),
+        "version": version or "",
+        "uploads": upload_tokens(uploads),
+    }
 
 
 def box_style(state: ChartState) -> dict:
@@ -118,11 +126,21 @@ def area(state: ChartState, view: ViewState, version: str) -> html.Div:
         children=[
             html.Div(id=ids.CHART, className="chart-frame", children=figures(state.chart)),
             dcc.Store(id=ids.DRAWN, data=drawn(view, version, None, state.slider_value)),
+            dcc.Store(id=ids.CHART_FIX),
+            dcc.Store(id=ids.CHART_FIX_RELAYED),
+            dcc.Store(id=ids.LEGEND_PLACED),
+            dcc.Store(id=ids.CHART_CHECKED),
             dcc.Store(id=ids.CHART_REDRAW),
             dcc.Store(id=ids.view_fix(FIX)),
             dcc.Store(id=ids.upload_missing(FIX)),
         ],
     )
+
+
+def correction(view: ViewState, patch: dict) -> dict:
+    """A correction of the view, and the view it was worked out for: the browser applies it only while the view
+    still draws the same chart (a correction of a chart the user has since moved on from would undo that)."""
+    return {"patch": patch, "for": view.drawn_from()}
 
 
 def zoom_patch(updates: dict[tuple, object], revision: str) -> Patch:
@@ -153,6 +171,35 @@ def empty_view_message(frame, selected, pattern) -> str:
 
 
 def register(app: Dash, provider: DataProvider) -> None:
+    # The chart's corrections reach the view's owner through the browser (assets/dashboard/lines.js, relayFix), not
+    # as an input of it: the chart reads the view, and a loop of callbacks back to the chart is one that Dash drops
+    # requests from, the chart's next drawing among them.
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="relayFix"),
+        Output(ids.CHART_FIX_RELAYED, "data"),
+        Input(ids.CHART_FIX, "data"),
+        prevent_initial_call=True,
+    )
+
+    # On a narrow screen the one-run chart's legend goes under the plot (assets/dashboard/narrow.js).
+    # Dash does not send a callback again for every change that arrives while it runs, nor for one set off by a
+    # chain through its own outputs: when the chart on screen was drawn for another view than the page holds now,
+    # the browser asks for it again.
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="redrawIfStale"),
+        Output(ids.CHART_CHECKED, "data"),
+        Input(ids.DRAWN, "data"),
+        State(ids.VIEW, "data"),
+        State(ids.DATA_VERSION, "data"),
+        State(ids.UPLOADS, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="rewardbench", function_name="legendForWidth"),
+        Output(ids.LEGEND_PLACED, "data"),
+        Input(ids.DRAWN, "data"),
+    )
+
     @app.callback(
         output={
             "chart": Output(ids.CHART, "children"),
@@ -167,7 +214,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             "x_disabled": Output(ids.X_AXIS, "disabled"),
             "filter_message": Output(ids.RUN_FILTER_MESSAGE, "children"),
             "drawn": Output(ids.DRAWN, "data"),
-            "fix": Output(ids.view_fix(FIX), "data"),
+            "fix": Output(ids.CHART_FIX, "data"),
             MISSING: Output(ids.upload_missing(FIX), "data"),
         },
         inputs={
@@ -176,8 +223,6 @@ def register(app: Dash, provider: DataProvider) -> None:
             "uploads": Input(ids.UPLOADS, "data"),
             "relayout": Input(ids.ZOOM_EVENT, "data"),
             "_reset": Input(ids.RESET_ZOOM_BUTTON, "n_clicks"),
-            # The browser asks again when a change of the view came from this callback's own correction and more
-            # (assets/dashboard/view.js): Dash does not send a callback that a chain from itself set off.
             "_redraw": Input(ids.CHART_REDRAW, "data"),
         },
         state={
@@ -223,7 +268,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             outputs["zoom"] = zoom_patches(updates, ctx.outputs_grouping["zoom"])
             outputs["drawn"] = drawn(view, version, uploads, steps)
             if plan.slider_value and list(plan.slider_value) != list(view.steps or ()):
-                outputs["fix"] = {"steps": plan.slider_value}
+                outputs["fix"] = correction(view, {"steps": plan.slider_value})
             return outputs
         frame = current_frame(provider, uploads)
         shown = make_view(frame, view.runs, view.filter)
@@ -268,6 +313,6 @@ def register(app: Dash, provider: DataProvider) -> None:
             x_options=x_axis_options(axes),
             x_disabled=not axes,
             drawn=drawn(corrected, version, uploads, state.slider_value),
-            fix=fix or no_update,
+            fix=correction(view, fix) if fix else no_update,
         )
         return outputs

@@ -63,5 +63,6 @@ def register(app: Dash, _provider: DataProvider) -> None:
         Input(ids.view_part(LINES), "data"),
         Input(ids.run_legend(ALL), "restyleData"),
         State(ids.panel_graph(ALL), "figure"),
+        State(ids.HIDDEN_RUNS, "data"),
         prevent_initial_call=True,
     )

@@ -129,7 +129,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         selection = selection_after(picked, option_values(previous_options), names, uploaded)
         return {
             "options": run_options(names),
-            "fix": {"runs": selection} if selection != picked else no_update,
+            "fix": {"patch": {"runs": selection}} if selection != picked else no_update,
             "problems": problem_items(result),
             "summary": data_summary(result, settings),
         }

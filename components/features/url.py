@@ -2,7 +2,8 @@
 together with the controls and the query string (assets/dashboard/view.js, syncView).
 
 Everything else reads the view (the whole, or the part it depends on: components/viewstate.py) and corrects it
-only through a view-fix store of its own, which syncView applies to the view, the controls and the URL alike.
+only through a view-fix store of its own ({"patch": fields, "for": the fields it was worked out for}), which
+syncView applies to the view, the controls and the URL alike.
 """
 
 from __future__ import annotations

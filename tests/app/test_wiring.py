@@ -61,10 +61,11 @@ def chart_call(dashboard, changed=CHART_PART, runs=("seed-run",), slider=(0, 600
     return dashboard.call(CHART_OUTPUT, changed, **values)
 
 
-def view_fix(response, source="chart"):
-    """The correction of the view a callback answered with."""
-    key = json.dumps(ids.view_fix(source), sort_keys=True, separators=(",", ":"))
-    return response.get_json()["response"][key]["data"]
+def view_fix(response):
+    """The chart's correction of the view (and that it names the view it was worked out for)."""
+    correction = response.get_json()["response"][ids.CHART_FIX]["data"]
+    assert correction["for"]["runs"] == ["seed-run"]
+    return correction["patch"]
 
 
 def patch_operations(response, panel=""):
@@ -125,7 +126,7 @@ def test_moving_the_slider_zooms_the_chart_and_fits_the_y_axis(dashboard):
     response = chart_call(dashboard, slider=(300, 600), visible=["Chat", "Reasoning"])
     assert response.status_code == 200
     body = response.get_json()["response"]
-    assert json.dumps(ids.view_fix("chart"), sort_keys=True, separators=(",", ":")) not in body  # nothing to correct
+    assert ids.CHART_FIX not in body  # nothing to correct
     operations = patch_operations(response)
     low, high = operations[("layout", "xaxis", "range")]
     assert 290 < low < 300 and 600 < high < 610
