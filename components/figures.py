@@ -433,10 +433,14 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             colour = metric_colour(best.metric, view.metrics.index(best.metric))
             best_x = _x_values(frame, run, [best.step], scale, options)[0]
             traces.append(_best_trace(best, colour, options, True if is_shown else "legendonly", x=best_x))
-            # Above the plot area, over the star's step: inside it, the label covered other lines.
+            # Above the plot area, over the star's step: inside it, the label covered other lines. Near an end of
+            # the axis it reaches inwards, so that a narrow chart does not cut it off.
+            low, high = sorted(x_range) if scale is None else (None, None)
+            where = (best_x - low) / (high - low) if low is not None and high > low else 0.5
             annotations.append(
                 {
                     "x": best_x,
+                    "xanchor": "right" if where > 0.7 else ("left" if where < 0.3 else "center"),
                     "y": 1,
                     "yref": "paper",
                     "yanchor": "bottom",
