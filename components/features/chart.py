@@ -279,9 +279,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             # step range and the best metric as the user set them, for when runs are back.
             state = chart_state(frame, view.runs, view.filter, options=options,
                                 empty_message=empty_view_message(frame, view.runs, view.filter))  # fmt: skip
-            outputs.update(
-                chart=figures(state.chart), box_style={}, drawn={"key": key, "steps": was_drawn.get("steps")}
-            )
+            outputs.update(chart=figures(state.chart), box_style={}, drawn=drawn(view, version, uploads, view.steps))
             return outputs
         best = best_metric_choice(list(shown.metrics), view.best)
         axes = axis_columns(frame, shown)
