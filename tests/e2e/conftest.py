@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,13 @@ def browser():
 
 @contextlib.contextmanager
 def dashboard_server(data_path: str = "", **env: str):
-    """gunicorn serving the app on a free loopback port, stopped afterwards."""
+    """gunicorn serving the app on a free loopback port, stopped afterwards; its uploads are kept in a folder of
+    its own, removed afterwards."""
     port = free_port()
-    environment = {"REWARDBENCH_DATA": str(data_path), **env}
-    with running_server(gunicorn_command(port, workers=2), port, env=environment) as url:
-        yield url
+    with tempfile.TemporaryDirectory(prefix="rewardbench-test-uploads-") as uploads:
+        environment = {"REWARDBENCH_DATA": str(data_path), "REWARDBENCH_UPLOAD_DIR": uploads, **env}
+        with running_server(gunicorn_command(port, workers=2), port, env=environment) as url:
+            yield url
 
 
 @pytest.fixture(scope="session")

@@ -271,6 +271,8 @@ def test_unreadable_files_are_listed_and_the_rest_is_shown(open_page, runs_url):
     page = open_page(runs_url)
     problems = page.locator("#data-problems")
     assert "not-a-number.csv line 3: column Chat: not a number" in problems.text_content()
+    chart = page.locator("#rewardbench-chart").bounding_box()
+    assert problems.bounding_box()["y"] + problems.bounding_box()["height"] <= chart["y"]  # read first, above the chart
     page.wait_for_function(f"() => {LEGEND_RUNS}.split(',').length === 8")  # the legend of every readable run
 
 

@@ -24,25 +24,24 @@ def add(page, path, message):
     page.locator("#upload-message", has_text=message).wait_for(timeout=60_000)
 
 
-def test_a_20_mb_result_file_is_sent_once_and_a_zoom_after_it_sends_kilobytes(open_page, tmp_path):
+def test_a_20_mb_result_file_is_sent_once_and_a_zoom_after_it_sends_kilobytes(open_page, server_url, tmp_path):
     _, scores = tools.run_rm(tmp_path, "runs/big/checkpoint-300", tools.Evaluation(text_bytes=3760))
     assert 19 * 2**20 < scores.stat().st_size < 20 * 2**20
-    with server(free_port(), tmp_path / "store") as url:
-        page = open_page(url)
-        add(page, scores, "Added runs/big (1 checkpoint)")
-        page.wait_for_function(f"() => {LEGEND_RUNS} === 'runs/big,seed-run'")
-        bodies = []
-        page.on(
-            "request", lambda request: bodies.append(len(request.post_data or "")) if request.method == "POST" else None
-        )
-        box = page.locator("#step-range .dash-range-slider-min-input")
-        box.fill("100")
-        box.press("Enter")
-        page.wait_for_function(f"() => {PANELS}.every(p => p._fullLayout.xaxis.range[0] > 80)")
-        page.wait_for_timeout(500)
-        assert bodies and max(bodies) < 20_000
-        # The tab keeps the file's entry, not its runs (a 2.8 MB file's runs overflowed sessionStorage).
-        assert len(json.dumps(page.evaluate("() => ({...sessionStorage})"))) < 5_000
+    page = open_page(server_url)
+    add(page, scores, "Added runs/big (1 checkpoint)")
+    page.wait_for_function(f"() => {LEGEND_RUNS} === 'runs/big,seed-run'")
+    bodies = []
+    page.on(
+        "request", lambda request: bodies.append(len(request.post_data or "")) if request.method == "POST" else None
+    )
+    box = page.locator("#step-range .dash-range-slider-min-input")
+    box.fill("100")
+    box.press("Enter")
+    page.wait_for_function(f"() => {PANELS}.every(p => p._fullLayout.xaxis.range[0] > 80)")
+    page.wait_for_timeout(500)
+    assert bodies and max(bodies) < 20_000
+    # The tab keeps the file's entry, not its runs (a 2.8 MB file's runs overflowed sessionStorage).
+    assert len(json.dumps(page.evaluate("() => ({...sessionStorage})"))) < 5_000
 
 
 def test_an_upload_stays_through_a_reload_and_comes_back_to_a_server_that_lost_it(open_page, tmp_path):
