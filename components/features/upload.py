@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
@@ -18,6 +19,8 @@ from components.formats.base import DataError
 from components.loader import parse_bytes
 from components.provider import DataProvider, kept_entries, upload_name
 from components.uploads import token_of
+
+log = logging.getLogger(__name__)
 
 
 def control(settings: Settings) -> html.Fieldset:
@@ -109,7 +112,12 @@ def register(app: Dash, provider: DataProvider) -> None:
             frame, notes = read_upload(filename, raw, settings)
         except DataError as error:
             return {"uploads": no_update, "message": f"Not added: {error}", "tone": "message error"}
-        token = provider.uploads.put(filename, raw)
+        try:
+            token = provider.uploads.put(filename, raw)
+        except OSError as error:
+            log.warning("an upload could not be kept: %s", error)
+            return {"uploads": no_update, "message": f"Not added: {filename}: the server could not keep the file "
+                    f"({error.strerror or 'no space'}); try again later", "tone": "message error"}  # fmt: skip
         entries = [entry for entry in kept_entries(uploads) if entry["token"] != token]
         shown_now = {shown for entry in entries for _, shown in entry["runs"]}
         taken = set(option_values(run_options)) - shown_now
@@ -135,7 +143,11 @@ def register(app: Dash, provider: DataProvider) -> None:
             raise PreventUpdate from None
         if token_of(filename, raw) != sent.get("token"):
             raise PreventUpdate
-        provider.uploads.put(filename, raw)
+        try:
+            provider.uploads.put(filename, raw)
+        except OSError as error:
+            log.warning("an upload sent again could not be kept: %s", error)
+            raise PreventUpdate from None
         # The same entries again, marked, so that every callback that asked for the file runs once more.
         return {"uploads": [{**entry, "sent": entry.get("sent", 0) + 1} for entry in kept_entries(uploads)]}
 

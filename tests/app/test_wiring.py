@@ -381,3 +381,12 @@ def test_the_csv_download_of_several_zoomed_runs_has_a_row_for_each_runs_own_ste
     assert lines[0] == "run,step,Chat,Safety"
     assert lines[1:] == [*(f"every-10,{s},80,70" for s in range(20, 81, 10)), "every-25,25,60,50",
                          "every-25,50,60,50", "every-25,75,60,50"]  # fmt: skip
+
+
+def test_an_upload_the_server_cannot_keep_says_so_and_changes_nothing(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # the upload folder's place is taken by a file
+    dashboard = Dashboard(Settings(data_path=SHIPPED_RUN, upload_dir=blocked))
+    body = upload(dashboard, b"step,Chat\n0,80\n", "mine.csv")
+    assert ids.UPLOADS not in body
+    assert body[ids.UPLOAD_MESSAGE]["children"].startswith("Not added: mine.csv: the server could not keep the file")
