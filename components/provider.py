@@ -46,7 +46,7 @@ class DataProvider:
         entries = kept_entries(uploads)
         if not entries:
             return result.frame
-        frames = self.uploads.frames([entry.get("token") for entry in entries], self.parse_upload)
+        frames = self.uploads.frames([entry["token"] for entry in entries], self.parse_upload)
         named = [renamed(frame, dict(entry.get("runs") or ())) for frame, entry in zip(frames, entries, strict=True)]
         return concat_runs([result.frame, *named])
 
@@ -87,3 +87,8 @@ def kept_entries(uploads) -> list[dict]:
             for pair in entry.get("runs") or ()
         )  # fmt: skip
     ]
+
+
+def upload_tokens(uploads) -> list[str]:
+    """The tokens of the uploads the browser holds, in order: what the runs drawn from them depend on."""
+    return [entry["token"] for entry in kept_entries(uploads)]

@@ -13,11 +13,18 @@ from dash.exceptions import PreventUpdate
 
 from components import ids
 from components.best import best_metric_choice
-from components.features.common import MISSING, asks_for_missing_uploads, current_frame, option_values, step_range
+from components.features.common import (
+    MISSING,
+    asks_for_missing_uploads,
+    current_frame,
+    option_values,
+    step_range,
+    unchanged,
+)
 from components.features.metrics import metric_options
 from components.figures import PANEL_FIGURE_HEIGHT_PX, Chart, step_axis, zoom_updates
 from components.metrics import axis_label
-from components.provider import DataProvider
+from components.provider import DataProvider, upload_tokens
 from components.render import ChartState, chart_state
 from components.view import axis_columns, make_view, matching_runs, run_names
 from components.viewstate import CHART, ViewState, read_view
@@ -42,10 +49,6 @@ def chart_key(view: ViewState, version, uploads) -> str:
     """What a chart is drawn from: the view's fields that draw it again (viewstate.Field.redraws), the data
     version and the uploads."""
     return json.dumps([view.drawn_from(), version or "", upload_tokens(uploads)], sort_keys=True, separators=(",", ":"))
-
-
-def upload_tokens(uploads) -> list:
-    return [entry.get("token") for entry in uploads or () if isinstance(entry, dict)]
 
 
 def drawn(view: ViewState, version, uploads, steps) -> dict:
@@ -242,8 +245,7 @@ def register(app: Dash, provider: DataProvider) -> None:
     ):  # fmt: skip
         view = read_view(raw_view)
         options = view.chart_options()
-        outputs = {name: no_update for name in ctx.outputs_grouping}
-        outputs["zoom"] = [no_update] * len(ctx.outputs_grouping["zoom"])
+        outputs = unchanged()
         was_drawn = was_drawn or {}
         key = chart_key(view, version, uploads)
         trigger = ctx.triggered_id

@@ -13,7 +13,7 @@ from components.config import Settings
 from components.features.common import MISSING, asks_for_missing_uploads, option_values
 from components.formats.base import DataError, display_text
 from components.loader import LoadResult, empty_frame
-from components.provider import DataProvider
+from components.provider import DataProvider, kept_entries
 from components.view import run_names, selection_after
 from components.viewstate import read_view
 
@@ -124,7 +124,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             for problem in result.problems:
                 log.warning("%s", problem)
         names = run_names(frame)
-        uploaded = [name for entry in uploads or () for _, name in entry.get("runs", ())]
+        uploaded = [name for entry in kept_entries(uploads) for _, name in entry.get("runs") or ()]
         picked = list(read_view(view).runs)
         selection = selection_after(picked, option_values(previous_options), names, uploaded)
         return {

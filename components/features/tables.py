@@ -13,7 +13,7 @@ from components.analysis import summary_rows, visible_table
 from components.best import best_panel_data, best_rows
 from components.features.common import MISSING, asks_for_missing_uploads, current_frame, step_range
 from components.metrics import subsets_of
-from components.provider import DataProvider
+from components.provider import DataProvider, upload_tokens
 from components.view import make_view
 from components.viewstate import LINES, TABLES, read_view
 
@@ -105,7 +105,7 @@ def summary_section(summary: list[dict]) -> html.Section:
 
 def bests_key(view, version, uploads) -> str:
     """What the best checkpoints depend on: the runs shown, the metric, the data and the uploads."""
-    tokens = [entry.get("token") for entry in uploads or () if isinstance(entry, dict)]
+    tokens = upload_tokens(uploads)
     return json.dumps([list(view.runs), view.filter, view.best, version or "", tokens], separators=(",", ":"))
 
 

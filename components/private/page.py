@@ -52,6 +52,7 @@ class DashboardPage(Dash):
     hooks_version: str = ""
     checked_with: str = ""
     polyfill_warned: bool = False
+    graph_chunk: bool = False
 
     def interpolate_index(self, **kwargs) -> str:
         if not self.private_hooks:
@@ -64,7 +65,7 @@ class DashboardPage(Dash):
         plotly = self.get_asset_url(PLOTLY_ASSET)
         kwargs["css"] += f'\n<link rel="preload" as="script" id="{PLOTLY_LINK_ID}" href="{plotly}">'
         prefix = self.config.requests_pathname_prefix
-        if graph_chunk_exists():
+        if self.graph_chunk:
             kwargs["scripts"] += f'\n<script src="{prefix}{GRAPH_CHUNK}"></script>'
         checked = escape(self.checked_with, quote=True)
         url = f"{prefix}{HOOKS_ROUTE}{HOOKS_FILE}?v={self.hooks_version}"
@@ -80,7 +81,8 @@ def install(app: DashboardPage, enabled: bool, hooks: tuple[str, ...], checked_w
     app.private_hooks = hooks
     app.hooks_version = hashlib.sha256(script).hexdigest()[:12]
     app.checked_with = checked_with
-    if not graph_chunk_exists():
+    app.graph_chunk = graph_chunk_exists()  # looked for once, not on every page load
+    if not app.graph_chunk:
         log.warning("dcc.Graph's chunk %s is not in this Dash; the chart loads it as Dash does", GRAPH_CHUNK)
 
     def hooks_script():
