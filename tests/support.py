@@ -110,14 +110,16 @@ def running_server(
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Stop a server we started (and the workers it forked) by its PID."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    """Stop a server we started (and the workers it forked) by its PID.
+
+    A gunicorn worker still booting when the first SIGTERM comes loses it (its own handlers are not installed
+    yet) and its master waits the whole graceful timeout for it; a second SIGTERM a moment later reaches it."""
+    for signal_number, wait_s in ((signal.SIGTERM, 2), (signal.SIGTERM, 13), (signal.SIGKILL, None)):
+        if process.poll() is not None:
+            return
+        os.killpg(process.pid, signal_number)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=wait_s)
 
 
 def prop_key(component_id, prop: str) -> str:
