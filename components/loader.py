@@ -35,7 +35,7 @@ from components.formats.base import (
     first_row,
     quoted,
 )
-from components.metrics import AXIS_PREFIX, metric_sort_key
+from components.metrics import BOUND_WORDS, bound_parts, is_score, metric_sort_key
 from components.outcomes import PromptSets
 from components.resultpaths import TARGETS, ResultPath, model_parts, model_result_path, result_path
 from components.scoring import LEADERBOARD, add_derived_scores
@@ -47,6 +47,25 @@ TIDY_DTYPES = {"run": "category", "step": "int64", "metric": "category", "value"
 # The frame's attrs[FINALS] maps a run to the step its final model is drawn at (a result without a step in its
 # path): the chart labels that point "final". pandas carries attrs through filters, sorts and groups.
 FINALS = "finals"
+# attrs[SUMMARIES] maps each run read from RewardBench's result files to True: its scores are accuracies over the
+# benchmark's prompts, so their sampling error can be estimated from the prompt counts (components/intervals.py).
+SUMMARIES = "summaries"
+RUN_ATTRS = (FINALS, SUMMARIES)  # attrs keyed by run name
+
+
+def run_attrs(frames: list[pd.DataFrame]) -> dict:
+    """The per-run attrs of ``frames``, merged."""
+    merged = {key: {run: value for frame in frames for run, value in frame.attrs.get(key, {}).items()}
+              for key in RUN_ATTRS}  # fmt: skip
+    return {key: value for key, value in merged.items() if value}
+
+
+def renamed_attrs(attrs: dict, names: Mapping[str, str]) -> dict:
+    """Per-run attrs with runs renamed as ``names`` says (others as they are)."""
+    return {key: {names.get(run, run): value for run, value in attrs[key].items()} for key in RUN_ATTRS
+            if attrs.get(key)}  # fmt: skip
+
+
 SUPPORTED_SUFFIXES = formats.SUFFIXES
 
 
@@ -92,9 +111,7 @@ def concat_runs(frames: list[pd.DataFrame]) -> pd.DataFrame:
             "value": np.concatenate([frame["value"].to_numpy(dtype="float64") for frame in frames]),
         }
     )
-    finals = {run: step for frame in frames for run, step in frame.attrs.get(FINALS, {}).items()}
-    if finals:
-        combined.attrs[FINALS] = finals
+    combined.attrs.update(run_attrs(frames))
     return combined
 
 
@@ -332,10 +349,9 @@ def _combine(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
             )
             runs = pd.Categorical(part["run"])
             renamed = [f"{run} ({index + 1})" if run in clashing else run for run in runs.categories]
-            finals = part.attrs.get(FINALS, {})
+            attrs = part.attrs
             part = part.assign(run=runs.rename_categories(renamed))
-            names_now = dict(zip(runs.categories, renamed, strict=True))
-            part.attrs[FINALS] = {names_now.get(run, run): step for run, step in finals.items()}
+            part.attrs = renamed_attrs(attrs, dict(zip(runs.categories, renamed, strict=True)))
         parts.append(part)
     return concat_runs(parts), notes
 
@@ -356,6 +372,8 @@ def _runs_frame(runs: Runs, convention: str, limits: Limits) -> pd.DataFrame:
     )
     if runs.finals:
         frame.attrs[FINALS] = dict(runs.finals)
+    if len(frame):
+        frame.attrs[SUMMARIES] = dict.fromkeys(frame["run"].cat.categories, True)
     return frame
 
 
@@ -392,28 +410,31 @@ def _finish(
 
 def _as_percent(where: str, table: Table, notes: list[str]) -> pd.DataFrame:
     """Percentages as they are; a run whose every score lies in 0-1 holds fractions and is scaled to percent (a
-    note says so). Axis columns (epoch, tokens seen) are kept as they are."""
+    note says so), and so are the bounds it carries of them (lo, hi, stderr). Axis columns (epoch, tokens seen)
+    are kept as they are."""
     columns = [str(column) for column in table.values.columns]
-    is_axis = np.array([column.startswith(AXIS_PREFIX) for column in columns], dtype=bool)
+    kinds = [bound_parts(column) for column in columns]
+    is_score_column = np.array([is_score(column) for column in columns], dtype=bool)
+    is_bound = np.array([kind is not None for kind in kinds], dtype=bool)
     values = table.values.to_numpy(dtype=float, copy=True)
-    values[:, ~is_axis] = _scores_as_percent(where, table, values[:, ~is_axis], np.array(columns)[~is_axis], notes)
-    return pd.DataFrame(values, index=table.values.index, columns=pd.Index(columns, dtype=object))
-
-
-def _scores_as_percent(where, table: Table, values: np.ndarray, metrics: np.ndarray, notes: list[str]) -> np.ndarray:
-    present = values[~np.isnan(values)]
+    scores = values[:, is_score_column]
+    present = scores[~np.isnan(scores)]
     if present.size and present.min() >= 0 and present.max() <= 1:
         notes.append(f"{where}: run {quoted(table.name)}: every score lies in 0-1, so they are read as fractions")
-        return values * 100
-    outside = (values < 0) | (values > 100)
+        values[:, is_score_column | is_bound] *= 100
+    # Bounds of an interval lie where scores do; a standard error is at least 0.
+    is_stderr = np.array([kind is not None and kind[0] == "se" for kind in kinds], dtype=bool)
+    outside = (values < 0) | ((values > 100) & ~is_stderr)
+    outside &= is_score_column | is_bound
     if outside.any():
-        # The first bad score in column order, as the user reads the file's header.
+        # The first bad value in column order, as the user reads the file's header.
         column = int(np.flatnonzero(outside.any(axis=0))[0])
         row = first_row(outside[:, column])
         step = int(table.values.index[row])
         source = table.line_of_step.get(step)
         place = f"{where} line {source}" if isinstance(source, int) else (source or f"{where} step {step}")
-        raise DataError(
-            f"{place}: {table.field_word} {metrics[column]}: {values[row, column]:g} is outside 0-100 (percent)"
-        )
-    return values
+        kind = kinds[column]
+        name = columns[column] if kind is None else f"{kind[1]} ({BOUND_WORDS[kind[0]]})"
+        what = "is below 0" if is_stderr[column] else "is outside 0-100 (percent)"
+        raise DataError(f"{place}: {table.field_word} {name}: {values[row, column]:g} {what}")
+    return pd.DataFrame(values, index=table.values.index, columns=pd.Index(columns, dtype=object))

@@ -76,6 +76,55 @@ def axis_column(name: str) -> str | None:
     return f"{AXIS_PREFIX}{label}" if label else None
 
 
+# Bounds a user's file may carry for a metric's interval ("Chat Hard lo", "chat_hard_upper", "Overall stderr"),
+# kept in the frame under "lo:", "hi:" and "se:" beside the metric's name (components/intervals.py reads them).
+BOUND_KINDS = ("lo", "hi", "se")
+BOUND_WORDS = {"lo": "lower bound", "hi": "upper bound", "se": "standard error"}
+_BOUND_SUFFIXES = {
+    **dict.fromkeys(("lo", "low", "lower", "cilo", "cilow", "cilower", "lowerbound"), "lo"),
+    **dict.fromkeys(("hi", "high", "upper", "cihi", "cihigh", "ciupper", "upperbound"), "hi"),
+    **dict.fromkeys(("stderr", "se", "sem", "standarderror"), "se"),
+}
+_BOUND_SUFFIX = re.compile("(" + "|".join(sorted(_BOUND_SUFFIXES, key=len, reverse=True)) + ")$")
+
+
+def bound_metric(kind: str, metric: str) -> str:
+    """The frame's name for a bound (kind "lo", "hi" or "se") of ``metric``."""
+    return f"{kind}:{metric}"
+
+
+def bound_column(name: str) -> str | None:
+    """The bound a column or key names ("Chat Hard lo" -> "lo:Chat Hard", "overall_stderr" -> "se:Overall"), or
+    None. Names are matched as loosely as metric names."""
+    squashed = squash(name)
+    for found in _BOUND_SUFFIX.finditer(squashed):
+        metric = _ALIASES.get(squashed[: found.start()])
+        if metric is not None:
+            return bound_metric(_BOUND_SUFFIXES[found.group(1)], metric)
+    return None
+
+
+def bound_kind(name: str) -> str | None:
+    """The bound a long table's column beside its values holds ("lo", "upper", "stderr" -> "lo", "hi", "se")."""
+    return _BOUND_SUFFIXES.get(squash(name))
+
+
+def bound_parts(metric: str) -> tuple[str, str] | None:
+    """(kind, metric) of a bound's frame name, or None for any other name."""
+    kind, colon, target = metric.partition(":")
+    return (kind, target) if colon and kind in BOUND_KINDS else None
+
+
+def is_score(metric: str) -> bool:
+    """Whether a frame's metric is a score (not an x-axis column or a bound of a score)."""
+    return not metric.startswith(AXIS_PREFIX) and bound_parts(metric) is None
+
+
+def column_metric(name: str) -> str | None:
+    """What a table's column or a record's key holds: a metric, an x-axis column or a bound of a metric."""
+    return canonical_metric(name) or axis_column(name) or bound_column(name)
+
+
 def axis_label(metric: str) -> str:
     return metric[len(AXIS_PREFIX) :] if metric.startswith(AXIS_PREFIX) else metric
 

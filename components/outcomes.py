@@ -93,12 +93,12 @@ class Outcomes:
         for code, subset in enumerate(self.prompts.subsets):
             rows = codes == code
             if subset == TIES and self.scores is not None:
-                scores[subset] = ties_score(*self._ties_rows(np.flatnonzero(rows)))
+                scores[subset] = ties_score(*self.ties_rows(np.flatnonzero(rows)))
             else:
                 scores[subset] = float(outcome[rows].sum() / rows.sum())
         return scores
 
-    def _ties_rows(self, rows: np.ndarray) -> tuple[list[str], list[Sequence[float]], list[int]]:
+    def ties_rows(self, rows: np.ndarray) -> tuple[list[str], list[Sequence[float]], list[int]]:
         ids = [str(self.prompts.ids[row]) for row in rows] if self.prompts.ids is not None else []
         answers = [self.scores[self.offsets[row] : self.offsets[row + 1]].astype(np.float64) for row in rows]
         return ids, answers, [int(self.num_correct[row]) for row in rows]
@@ -110,6 +110,18 @@ def ties_score(ids: Sequence[str], answers: Sequence[Sequence[float]], num_corre
     answers beats the spread among the correct ones (on the tied prompt, and on the smaller of the two margins),
     and 0.01 for the mean tanh of that ratio less one. Ids are "ref:N" or "tied:N"; the first ``num_correct``
     answers of a prompt are its correct ones. Ranges over [-0.01, 1.01]."""
+    units = ties_units(ids, answers, num_correct)
+    return float(ties_from_sums(units.sum(axis=0, keepdims=True))[0])
+
+
+# The columns of ties_units: each term of the Ties score is a ratio of two of their sums over the prompt numbers.
+(TIED_RIGHT, TIED, REF_RIGHT, REF, PREFERRED, PREFERRED_HARD, MARGIN, BOTH) = range(8)
+
+
+def ties_units(ids: Sequence[str], answers: Sequence[Sequence[float]], num_correct: Sequence[int]) -> np.ndarray:
+    """One row per prompt number N (its "ref:N" and "tied:N" prompts), in order of N: the quantities whose sums
+    over the numbers give the Ties score (ties_from_sums). Resampling numbers (components/intervals.py) keeps a
+    tied prompt with its reference, as the score pairs them."""
     grouped: dict[tuple[str, int], list[tuple[bool, float]]] = defaultdict(list)
     for prompt_id, rewards, correct in zip(ids, answers, num_correct, strict=True):
         kind, _, number = prompt_id.partition(":")
@@ -117,22 +129,35 @@ def ties_score(ids: Sequence[str], answers: Sequence[Sequence[float]], num_corre
     ref, tied = {}, {}
     for (kind, number), answered in grouped.items():
         (ref if kind == "ref" else tied)[number] = _prompt_stats(answered)
-    ref_accuracy = float(np.mean([stats[0] for stats in ref.values()])) if ref else 0.0
-    tied_accuracy = float(np.mean([stats[0] for stats in tied.values()])) if tied else 0.0
-    both = sorted(set(ref) & set(tied))
-    spread = np.array([tied[number][1] for number in both], dtype=np.float64)
-    tied_margin = np.array([tied[number][2] for number in both], dtype=np.float64)
-    ref_margin = np.array([ref[number][2] for number in both], dtype=np.float64)
-    smaller = np.minimum(ref_margin, tied_margin)
+    numbers = sorted(set(ref) | set(tied))
+    units = np.zeros((len(numbers), 8), dtype=np.float64)
+    for row, number in enumerate(numbers):
+        if number in tied:
+            units[row, TIED_RIGHT], units[row, TIED] = tied[number][0], 1
+        if number in ref:
+            units[row, REF_RIGHT], units[row, REF] = ref[number][0], 1
+        if number in tied and number in ref:
+            _, spread, tied_margin = tied[number]
+            smaller = min(ref[number][2], tied_margin)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.float64(smaller) / np.float64(spread)
+            units[row, PREFERRED] = tied_margin > spread
+            units[row, PREFERRED_HARD] = smaller > spread
+            units[row, MARGIN] = np.nan_to_num(np.tanh(ratio - 1), nan=0.0)
+            units[row, BOTH] = 1
+    return units
+
+
+def ties_from_sums(sums: np.ndarray) -> np.ndarray:
+    """The Ties score from sums of ties_units' columns, one row of sums per resample: an accuracy without any
+    prompt of its kind counts 0 (as process_single_model has it), and without any number holding both prompts
+    the score is NaN."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        preferred = _mean(tied_margin > spread)
-        preferred_hard = _mean(smaller > spread)
-        margin = _mean(np.nan_to_num(np.tanh(smaller / spread - 1), nan=0.0))
-    return 0.30 * tied_accuracy + 0.30 * ref_accuracy + 0.20 * preferred + 0.20 * preferred_hard + 0.01 * margin
-
-
-def _mean(values: np.ndarray) -> float:
-    return float(values.mean()) if values.size else float("nan")
+        tied = np.where(sums[:, TIED] > 0, sums[:, TIED_RIGHT] / sums[:, TIED], 0.0)
+        ref = np.where(sums[:, REF] > 0, sums[:, REF_RIGHT] / sums[:, REF], 0.0)
+        both = np.where(sums[:, BOTH] > 0, sums[:, BOTH], np.nan)
+        return (0.30 * tied + 0.30 * ref + 0.20 * sums[:, PREFERRED] / both + 0.20 * sums[:, PREFERRED_HARD] / both
+                + 0.01 * sums[:, MARGIN] / both)  # fmt: skip
 
 
 def _prompt_stats(answered: list[tuple[bool, float]]) -> tuple[bool, float, float]:

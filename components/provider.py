@@ -12,7 +12,15 @@ import pandas as pd
 
 from components.config import Settings
 from components.datawatch import DataWatch
-from components.loader import FINALS, SUPPORTED_SUFFIXES, LoadResult, ParseCache, concat_runs, load_path, parse_bytes
+from components.loader import (
+    SUPPORTED_SUFFIXES,
+    LoadResult,
+    ParseCache,
+    concat_runs,
+    load_path,
+    parse_bytes,
+    renamed_attrs,
+)
 from components.uploads import UploadStore, default_directory
 
 log = logging.getLogger(__name__)
@@ -69,9 +77,7 @@ def renamed(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     if all(old == new for old, new in names.items()):
         return frame
     result = frame.assign(run=pd.Categorical(frame["run"].astype(str).map(lambda run: names.get(run, run))))
-    finals = frame.attrs.get(FINALS)
-    if finals:
-        result.attrs[FINALS] = {names.get(run, run): step for run, step in finals.items()}
+    result.attrs = renamed_attrs(frame.attrs, names)
     return result
 
 

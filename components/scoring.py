@@ -49,6 +49,16 @@ SUBSET_WEIGHTS: dict[str, dict[str, int]] = {
     },
 }
 SECTIONS: tuple[str, ...] = tuple(SUBSET_WEIGHTS)
+# How many prompts each subset really has (the sampling error of a score depends on these, not on the weights):
+# the weights above but for math-prm, and the Prior Sets' test sets (tests/test_data.py of allenai/reward-bench).
+PROMPT_COUNTS: dict[str, int] = {
+    **{subset: count for weights in SUBSET_WEIGHTS.values() for subset, count in weights.items()},
+    "math-prm": 447,
+    "anthropic_helpful": 6192,
+    "anthropic_hhh": 221,
+    "shp": 1741,
+    "summarize": 9000,
+}
 PRIOR_SETS = "Prior Sets"
 PRIOR_SET_SUBSETS: tuple[str, ...] = ("anthropic_helpful", "anthropic_hhh", "shp", "summarize")
 
@@ -58,6 +68,9 @@ OVERALL_CONVENTIONS = (LEADERBOARD, PAPER)
 
 # RewardBench 2: six categories, each plain accuracy; the score is their unweighted mean.
 RB2_CATEGORIES: tuple[str, ...] = ("Factuality", "Precise IF", "Math", "Safety", "Focus", "Ties")
+RB2_PROMPT_COUNTS: dict[str, int] = {
+    "Factuality": 475, "Precise IF": 160, "Math": 183, "Safety": 450, "Focus": 495, "Ties": 102,
+}  # fmt: skip
 
 
 def weighted_mean(values: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:

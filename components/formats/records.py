@@ -20,7 +20,7 @@ from components.formats.base import (
     listed,
     step_column,
 )
-from components.metrics import AXIS_PREFIX, axis_column, canonical_metric, squash
+from components.metrics import column_metric, is_score, squash
 
 ENDINGS = (".jsonl", ".ndjson")
 DESCRIPTION = 'JSON Lines logs ({"step": 400, "Chat": 91.2, ...} a line)'
@@ -76,7 +76,7 @@ def records_table(where: str, name: str, records: list[tuple[int, object]], note
         flat = {**record, **record["extra_results"]} if isinstance(record.get("extra_results"), dict) else record
         row = {}
         for key, value in flat.items():
-            metric = canonical_metric(key) or axis_column(key)
+            metric = column_metric(key)
             if metric is None:
                 if key != step_key and squash(key) not in NOT_METRICS:
                     unknown.add(key)
@@ -87,7 +87,7 @@ def records_table(where: str, name: str, records: list[tuple[int, object]], note
     if unknown:
         notes.append(f"{where}: key(s) {listed(sorted(unknown))} are not RewardBench metrics; ignored")
     values = pd.DataFrame(rows, index=steps)
-    if not any(not str(column).startswith(AXIS_PREFIX) for column in values.columns):
+    if not any(is_score(str(column)) for column in values.columns):
         raise DataError(f"{where}: no RewardBench metric keys (such as Chat, Chat Hard, Safety, Overall)")
     table = deduplicate(where, name, values, np.asarray(lines), notes)
     table.field_word = "key"

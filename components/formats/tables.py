@@ -29,7 +29,7 @@ from components.formats.base import (
     step_column,
     step_problem,
 )
-from components.metrics import AXIS_PREFIX, axis_column, canonical_metric, squash
+from components.metrics import bound_column, bound_kind, bound_metric, canonical_metric, column_metric, is_score, squash
 
 ENDINGS = (".csv", ".tsv")
 DESCRIPTION = "CSV or TSV tables (wide: step, Chat, ...; long: run, step, metric, value)"
@@ -67,11 +67,11 @@ def _fast_wide_table(name: str, raw: bytes, text: str, suffix: str) -> Table | N
     step_name = step_column(columns)
     if step_name is None or table.num_rows == 0 or len(set(columns)) != len(columns):
         return None
-    metrics = {column: canonical_metric(column) or axis_column(column) for column in columns if column != step_name}
+    metrics = {column: column_metric(column) for column in columns if column != step_name}
     if (
         None in metrics.values()
         or len(set(metrics.values())) != len(metrics)
-        or not any(not metric.startswith(AXIS_PREFIX) for metric in metrics.values())
+        or not any(is_score(metric) for metric in metrics.values())
     ):
         return None
     if not all(pa.types.is_integer(kind) or pa.types.is_floating(kind) for kind in table.schema.types):
@@ -168,7 +168,7 @@ def _wide_table(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarra
     for column in table.columns:
         if column == step_name:
             continue
-        metric = canonical_metric(column) or axis_column(column)
+        metric = column_metric(column)
         if metric is None:
             if squash(column) not in NOT_METRICS:
                 unknown.append(column)
@@ -184,7 +184,7 @@ def _wide_table(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarra
             else f"{len(unknown):,} columns ({listed(unknown)}) are"
         )
         notes.append(f"{where} line 1: {what} not a RewardBench metric; ignored")
-    if not any(not metric.startswith(AXIS_PREFIX) for metric in metric_columns.values()):
+    if not any(is_score(metric) for metric in metric_columns.values()):
         raise DataError(f"{where} line 1: no RewardBench metric columns (such as Chat, Chat Hard, Safety, Overall)")
     steps = _parse_steps(where, table[step_name], step_name, row_lines)
     values = pd.DataFrame(
@@ -209,7 +209,7 @@ def _long_tables(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarr
     steps = _parse_steps(where, table[step_name], step_name, row_lines)
     values = _parse_numbers(where, table[columns["value"]], columns["value"], row_lines)
     raw_metrics = table[columns["metric"]].str.strip()
-    metrics = raw_metrics.map(canonical_metric)
+    metrics = raw_metrics.map(lambda name: canonical_metric(name) or bound_column(name))
     unknown = sorted(set(raw_metrics[metrics.isna()]) - {""})
     if unknown:
         shown = ", ".join(quoted(m) for m in unknown[:5]) + (" …" if len(unknown) > 5 else "")
@@ -217,6 +217,7 @@ def _long_tables(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarr
     runs = table[columns["run"]].str.strip() if "run" in columns else pd.Series(name, index=table.index)
     runs = runs.where(runs != "", name)
     long = pd.DataFrame({"run": runs, "step": steps, "metric": metrics, "value": values, "line": row_lines})
+    long = pd.concat([long, *_long_bounds(where, table, long, row_lines)], ignore_index=True)
     long = long[long["metric"].notna()]
     if long.empty:
         raise DataError(f"{where}: no rows name a RewardBench metric (such as Chat, Chat Hard, Safety, Overall)")
@@ -234,6 +235,21 @@ def _long_tables(where: str, name: str, table: pd.DataFrame, row_lines: np.ndarr
         lines = rows.groupby("step")["line"].max().to_dict()
         tables.append(Table(name=str(run), values=wide.sort_index(), line_of_step=lines))
     return tables
+
+
+def _long_bounds(where: str, table: pd.DataFrame, long: pd.DataFrame, row_lines: np.ndarray) -> list[pd.DataFrame]:
+    """A long table's bound columns beside its value ("lo", "hi", "stderr", spelt as loosely as in a wide table's
+    "Chat Hard lo"), as rows of their own under the bound's name (components/metrics.py bound_metric)."""
+    found = []
+    scores = long["metric"].where(long["metric"].map(lambda name: isinstance(name, str) and is_score(name)))
+    for column in table.columns:
+        kind = bound_kind(column)
+        if kind is None:
+            continue
+        numbers = _parse_numbers(where, table[column], column, row_lines)
+        names = scores.map(lambda name, kind=kind: bound_metric(kind, name), na_action="ignore")
+        found.append(long.assign(metric=names, value=numbers))
+    return found
 
 
 def _parse_numbers(where: str, cells: pd.Series, column: str, row_lines: np.ndarray) -> pd.Series:
