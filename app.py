@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> Dash:
             except DataError as error:
                 result = LoadResult(frame=empty_frame(), problems=(str(error),))
             pages.clear()
-            pages[version] = make_layout(result, settings, version)
+            pages[version] = make_layout(result, settings, version, provider)
         return pages[version]
 
     def serve_layout():

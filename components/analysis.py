@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from components.checkpoints import FINAL_LABEL
+from components.intervals import APPROXIMATE, interval_label, unpaired_change
 from components.loader import FINALS
 
 SMOOTHING_OFF = "off"
@@ -53,7 +54,10 @@ def best_checkpoints(frame: pd.DataFrame, runs, metric: str) -> list[Best]:
     return found
 
 
-SUMMARY_FIELDS = ("first", "last", "change", "peak", "peak_step", "lowest", "lowest_step", "mean", "volatility")
+SUMMARY_FIELDS = (
+    "first", "first_step", "last", "last_step", "change", "peak", "peak_step", "lowest", "lowest_step", "mean",
+    "volatility",
+)  # fmt: skip
 
 
 def summarize(steps, values) -> dict[str, float | int | None]:
@@ -70,7 +74,9 @@ def summarize(steps, values) -> dict[str, float | int | None]:
     changes = np.diff(values)
     return {
         "first": float(values[0]),
+        "first_step": int(steps[0]),
         "last": float(values[-1]),
+        "last_step": int(steps[-1]),
         "change": float(values[-1] - values[0]),
         "peak": float(values.max()),
         "peak_step": int(steps[int(values.argmax())]),
@@ -81,16 +87,25 @@ def summarize(steps, values) -> dict[str, float | int | None]:
     }
 
 
-def summary_rows(frame: pd.DataFrame, runs, metrics, step_range) -> list[dict]:
-    """One row of statistics per run and metric, over the steps inside ``step_range``."""
+def summary_rows(
+    frame: pd.DataFrame, runs, metrics, step_range, intervals: pd.DataFrame | None = None, level: float = 95,
+    paired_change=None,
+) -> list[dict]:  # fmt: skip
+    """One row of statistics per run and metric, over the steps inside ``step_range``. With ``intervals``
+    (components/intervals.py interval_frame) the first, last and peak values carry theirs as labels
+    ("first_interval", ...), and the change its own: ``paired_change(run, first_step, last_step)`` gives the paired
+    one by metric where both checkpoints' prompts can be paired (None where not), else it comes from the two
+    checkpoints' intervals, approximately."""
     low, high = sorted(step_range)
     inside = frame[frame["step"].between(low, high)]
     # Each line's row positions, not a frame per line: cutting a hundred sub-frames cost more than the statistics.
     positions = inside.groupby(["run", "metric"], sort=False, observed=True).indices
     steps, values = inside["step"].to_numpy(), inside["value"].to_numpy(dtype=float)
     finals = frame.attrs.get(FINALS, {})
+    bounds = _bounds_by_point(intervals, runs)
     rows = []
     for run in runs:
+        changes = None
         for metric in metrics:
             at = positions.get((run, metric))
             if at is None or at.size == 0:
@@ -99,8 +114,39 @@ def summary_rows(frame: pd.DataFrame, runs, metrics, step_range) -> list[dict]:
             for field in ("peak_step", "lowest_step"):
                 if run in finals and row[field] == finals[run]:
                     row[f"{field}_label"] = FINAL_LABEL
+            if bounds:
+                if changes is None and paired_change is not None and row["first_step"] != row["last_step"]:
+                    changes = paired_change(run, row["first_step"], row["last_step"]) or {}
+                _add_intervals(row, bounds, (changes or {}).get(metric), level)
             rows.append(row)
     return rows
+
+
+def _bounds_by_point(intervals: pd.DataFrame | None, runs) -> dict[tuple, tuple[float, float, str]]:
+    if intervals is None or not len(intervals):
+        return {}
+    shown = intervals[intervals["run"].isin(list(runs))]
+    keys = zip(shown["run"], shown["metric"], shown["step"].tolist(), strict=True)
+    values = zip(shown["lo"].tolist(), shown["hi"].tolist(), shown["kind"].tolist(), strict=True)
+    return dict(zip(keys, values, strict=True))
+
+
+def _add_intervals(row: dict, bounds: dict, paired: tuple | None, level: float) -> None:
+    """The summary row's intervals, as labels: first, last and peak as their checkpoints have them, the change
+    paired when it can be, else from the first and last intervals (approximate)."""
+    found = {}
+    for field, step_field in (("first", "first_step"), ("last", "last_step"), ("peak", "peak_step")):
+        interval = bounds.get((row["run"], row["metric"], row[step_field]))
+        if interval is not None:
+            found[field] = interval
+            row[f"{field}_interval"] = interval_label(*interval)
+    if row["first_step"] == row["last_step"]:
+        return
+    if paired is not None:
+        row["change_interval"] = interval_label(paired[0], paired[1], None, signed=True)
+    elif "first" in found and "last" in found:
+        lo, hi = unpaired_change(row["change"], found["first"][:2], found["last"][:2], level)
+        row["change_interval"] = interval_label(lo, hi, APPROXIMATE, signed=True)
 
 
 def ema(values, weight: float) -> np.ndarray:
@@ -138,9 +184,16 @@ def smooth(values, mode: str, weight: float = 0.6, window: int = 5) -> np.ndarra
     return np.asarray(values, dtype=float)
 
 
-def visible_table(frame: pd.DataFrame, runs, metrics, step_range) -> pd.DataFrame:
+INTERVAL_COLUMN = "interval"  # the table's column naming where a row's intervals come from
+
+
+def visible_table(
+    frame: pd.DataFrame, runs, metrics, step_range, intervals: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The plotted numbers as one wide table: a row per run and step inside ``step_range``, a column per metric,
-    in the order given (gaps stay empty)."""
+    in the order given (gaps stay empty). With ``intervals`` each metric that has any is followed by its
+    "<metric> lo" and "<metric> hi" columns (names this dashboard reads back), and an "interval" column says where
+    a row's come from (bootstrap, approximate, file)."""
     low, high = sorted(step_range)
     metrics = list(metrics)
     rows = frame[frame["run"].isin(list(runs)) & frame["metric"].isin(metrics) & frame["step"].between(low, high)]
@@ -149,11 +202,38 @@ def visible_table(frame: pd.DataFrame, runs, metrics, step_range) -> pd.DataFram
     # Grouped on the (run, step) pairs there are: a pivot of every run by every step gives each run the other runs'
     # steps as empty rows.
     wide = rows.groupby(["run", "step", "metric"], observed=True, sort=False)["value"].last().unstack("metric")
-    wide = wide.reindex(columns=[metric for metric in metrics if metric in wide.columns]).reset_index()
+    wide = wide.reindex(columns=[metric for metric in metrics if metric in wide.columns])
+    wide.columns = [str(column) for column in wide.columns]
+    if intervals is not None and len(intervals):
+        wide = _with_bounds(wide, intervals, metrics)
+    wide = wide.reset_index()
     order = {run: index for index, run in enumerate(runs)}
     wide = wide.sort_values(["run", "step"], key=lambda column: column.map(order) if column.name == "run" else column)
     wide.columns.name = None
     return wide.reset_index(drop=True)
+
+
+def _with_bounds(wide: pd.DataFrame, intervals: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    keys = pd.MultiIndex.from_arrays([intervals["run"], intervals["step"], intervals["metric"]])
+    bounds = intervals.set_index(keys)[["lo", "hi", "kind"]]
+    bounds = bounds[~bounds.index.duplicated()]
+    columns, kinds = {}, []
+    for metric in wide.columns:
+        columns[metric] = wide[metric]
+        index = pd.MultiIndex.from_arrays([wide.index.get_level_values(0).astype(str),
+                                           wide.index.get_level_values(1), [metric] * len(wide)])  # fmt: skip
+        found = bounds.reindex(index)
+        if found["lo"].notna().any():
+            columns[f"{metric} lo"] = found["lo"].to_numpy()
+            columns[f"{metric} hi"] = found["hi"].to_numpy()
+            kinds.append(found["kind"].to_numpy())
+    if not kinds:
+        return wide
+    table = pd.DataFrame(columns, index=wide.index)
+    by_row = zip(*kinds, strict=True)
+    table[INTERVAL_COLUMN] = [", ".join(sorted({kind for kind in row if isinstance(kind, str)})) or None
+                              for row in by_row]  # fmt: skip
+    return table
 
 
 # A cell that starts with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").

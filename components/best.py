@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from components.analysis import Best, best_checkpoints
 from components.figures import best_place, final_steps
+from components.intervals import interval_label, unpaired_p
 from components.metrics import DETAIL_PARENTS, main_metrics, subsets_of
 from components.view import View
 
@@ -21,10 +24,58 @@ def best_rows(frame, view: View, best_metric: str | None) -> list[Best]:
     return best_checkpoints(frame, view.runs, best_metric) if best_metric in view.metrics else []
 
 
-def best_panel_data(frame, bests: list[Best]) -> dict:
-    """What the best-checkpoint panel lists for each run: the step, its value, tied steps, and every metric (and
-    subset) at that step. The browser draws it (assets/dashboard/best.js, renderBest): as components, a hundred runs'
-    panels took seconds to mount."""
+PAIRED, UNPAIRED = "paired", "approximate"
+
+
+@dataclass(frozen=True)
+class NearBest:
+    """The checkpoints of a run whose difference from its best is not significant at the level: ``method`` says
+    how that was tested (paired on the same prompts, else the approximate unpaired test from the two intervals;
+    "approximate" when any pair was); ``interval`` is the best's own."""
+
+    steps: tuple[int, ...]
+    method: str
+    interval: tuple[float, float, str] | None = None
+
+
+def near_best(frame, bests: list[Best], intervals, level: int, paired_difference=None) -> dict[str, NearBest]:
+    """For each run's best checkpoint, the checkpoints within noise of it (NearBest), for the runs whose best has
+    an interval. ``paired_difference(run, step_a, run, step_b, level)`` gives the paired test where it can
+    (DataProvider.paired_difference)."""
+    if intervals is None or not len(intervals) or not bests:
+        return {}
+    alpha = 1 - level / 100
+    found = {}
+    for best in bests:
+        line = frame[(frame["run"] == best.run) & (frame["metric"] == best.metric)].dropna(subset=["value"])
+        own = intervals[(intervals["run"] == best.run) & (intervals["metric"] == best.metric)]
+        by_step = dict(zip(own["step"].tolist(), zip(own["lo"], own["hi"], own["kind"], strict=True), strict=True))
+        if best.step not in by_step:
+            continue
+        steps, methods = [], set()
+        for step, value in zip(line["step"].tolist(), line["value"].tolist(), strict=True):
+            if step == best.step:
+                continue
+            paired = paired_difference(best.run, step, best.run, best.step, level) if paired_difference else None
+            if paired and best.metric in paired:
+                p, method = paired[best.metric][2], PAIRED
+            elif step in by_step:
+                p = unpaired_p(best.value, by_step[best.step][:2], value, by_step[step][:2], level)
+                method = UNPAIRED
+            else:
+                continue
+            methods.add(method)
+            if p >= alpha:
+                steps.append(step)
+        method = UNPAIRED if UNPAIRED in methods else PAIRED
+        found[best.run] = NearBest(tuple(steps), method, by_step[best.step])
+    return found
+
+
+def best_panel_data(frame, bests: list[Best], near: dict[str, NearBest] | None = None, level: int = 95) -> dict:
+    """What the best-checkpoint panel lists for each run: the step, its value (and interval), tied steps, the steps
+    within noise of it (``near``: near_best), and every metric (and subset) at that step. The browser draws it
+    (assets/dashboard/best.js, renderBest): as components, a hundred runs' panels took seconds to mount."""
     if not bests:
         return {"metric": None, "runs": []}
     runs = {best.run for best in bests}
@@ -44,6 +95,7 @@ def best_panel_data(frame, bests: list[Best]) -> dict:
                 "place": best_place(best, finals),
                 "value": best.value,
                 "tied_steps": list(best.tied_steps),
+                **_near_fields(near.get(best.run) if near else None, level),
                 "metrics": [[m, float(values[m])] for m in headline],
                 "subsets": [
                     [f"{parent} subsets", [[s, float(values[s])] for s in names]]
@@ -52,4 +104,24 @@ def best_panel_data(frame, bests: list[Best]) -> dict:
                 ],
             }
         )
-    return {"metric": bests[0].metric, "runs": listed}
+    return {"metric": bests[0].metric, "runs": listed, "level": level}
+
+
+def _near_fields(near: NearBest | None, level: int) -> dict:
+    if near is None:
+        return {}
+    return {
+        "interval": interval_label(*near.interval),
+        "within_noise": list(near.steps),
+        "test": (
+            f"paired, on the same prompts, at {level} %"
+            if near.method == PAIRED
+            else f"approximate, from the checkpoints' intervals, at {level} %"
+        ),
+    }
+
+
+def near_best_steps(frame, view: View, metric: str | None, intervals, level: int, paired_difference=None) -> dict:
+    """The chart's rings: run -> the steps within noise of its best by ``metric``."""
+    near = near_best(frame, best_rows(frame, view, metric), intervals, level, paired_difference)
+    return {run: found.steps for run, found in near.items() if found.steps}

@@ -19,9 +19,10 @@ import plotly.io as pio
 
 from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
 from components.checkpoints import FINAL_LABEL
+from components.intervals import DEFAULT_LEVEL, interval_label
 from components.loader import FINALS
 from components.metrics import OVERALL, axis_label
-from components.palette import MARKER_SYMBOLS, RUN_PALETTE, THEMES, Theme, metric_colour
+from components.palette import MARKER_SYMBOLS, RUN_PALETTE, THEMES, Theme, metric_colour, translucent
 from components.view import View
 from components.zoom import AxisScale, StepRange, axis_scale, fit_value_range
 
@@ -55,7 +56,8 @@ _TEMPLATE_LAYOUTS = {theme.template: pio.templates[theme.template].layout.to_plo
 @dataclass(frozen=True)
 class ChartOptions:
     """How to draw: smoothing ("off", "ema", "moving-average"), the metric whose best checkpoint is starred
-    (None for none), the y scale ("fit" the visible data, or "full" 0-100) and the colour theme."""
+    (None for none), the y scale ("fit" the visible data, or "full" 0-100), the colour theme, and the intervals'
+    bands and level."""
 
     smoothing: str = SMOOTHING_OFF
     ema_weight: float = 0.6
@@ -64,6 +66,8 @@ class ChartOptions:
     y_scale: str = "fit"
     theme: str = "light"
     x_axis: str = "step"  # or an axis column the runs carry, such as "x:Epoch"
+    bands: bool = True  # a shaded band of each line's interval, where it has one
+    level: int = DEFAULT_LEVEL  # of the intervals, in percent
 
     @property
     def palette(self) -> Theme:
@@ -175,6 +179,69 @@ class _Lines:
         return self._groups.get((run, metric), self._empty).sort_values("step")
 
 
+class Bounds:
+    """The intervals of each (run, metric) line (components/intervals.py interval_frame), by step."""
+
+    def __init__(self, intervals: pd.DataFrame | None, runs=None) -> None:
+        self._groups = {}
+        if intervals is not None and len(intervals):
+            shown = intervals if runs is None else intervals[intervals["run"].isin(list(runs))]
+            self._groups = {key: rows.set_index("step") for key, rows in shown.groupby(["run", "metric"], sort=False)}
+
+    def __bool__(self) -> bool:
+        return bool(self._groups)
+
+    def __call__(self, run: str, metric: str, steps: np.ndarray) -> pd.DataFrame | None:
+        """lo, hi and kind at each of ``steps`` (NaN and None where a step has none), or None without any."""
+        rows = self._groups.get((run, metric))
+        if rows is None:
+            return None
+        aligned = rows.reindex(steps)
+        return None if aligned["lo"].isna().all() else aligned
+
+
+NO_BOUNDS = Bounds(None)
+
+
+def _hover_intervals(bounds: pd.DataFrame | None, count: int) -> list[str]:
+    if bounds is None:
+        return [""] * count
+    return [
+        "" if np.isnan(lo) else f" ({interval_label(lo, hi, kind)})"
+        for lo, hi, kind in zip(bounds["lo"].to_numpy(), bounds["hi"].to_numpy(), bounds["kind"].tolist(), strict=True)
+    ]
+
+
+def _band_trace(x, bounds: pd.DataFrame, *, colour: str, uid: str, meta: dict, common: dict) -> dict:
+    """An interval's band: one closed shape per stretch of steps that all have an interval (Plotly closes each
+    segment between gaps of its own: fill "toself")."""
+    lo, hi = bounds["lo"].to_numpy(dtype=float), bounds["hi"].to_numpy(dtype=float)
+    x = np.asarray(x, dtype=float)
+    present = ~np.isnan(lo) & ~np.isnan(hi) & ~np.isnan(x)
+    xs, ys = [], []
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], present.astype(int), [0]])))
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        xs += [*x[start:end], *x[start:end][::-1]]
+        ys += [*hi[start:end], *lo[start:end][::-1]]
+    return _scatter(
+        x=xs,
+        y=ys,
+        name=meta.get("run") or meta.get("metric"),
+        uid=uid + "b",
+        meta={**meta, "band": True},
+        mode="lines",
+        fill="toself",
+        fillcolor=translucent(colour),
+        line={"width": 0, "color": colour},
+        hoverinfo="skip",
+        showlegend=False,
+        **common,
+    )
+
+
 def _nullable(values) -> np.ndarray:
     # Sent as JSON, where NaN becomes null: a gap in the line.
     return np.asarray(values, dtype=float)
@@ -226,29 +293,37 @@ def best_place(best, finals: dict[str, int]) -> str:
 
 def _line_traces(
     points, *, name, colour, width, marker_size, meta, uid, visible, options, axes=None, group=None, in_panel=False,
-    x=None, symbol="circle", final_step=None,
+    x=None, symbol="circle", final_step=None, bounds=None,
 ):  # fmt: skip
-    """The traces of one line: the line itself, or with smoothing on, the smoothed line over a faint raw one.
-    In a panel the legend lists runs (on separate traces) and the hover names each point's step; the point of a
-    run's final model (``final_step``) is named "final model" instead."""
+    """The traces of one line: the line itself, or with smoothing on, the smoothed line over a faint raw one,
+    over the band of its interval (``bounds``, Bounds' answer) when it has one and bands are on. In a panel the
+    legend lists runs (on separate traces) and the hover names each point's step; the point of a run's final model
+    (``final_step``) is named "final model" instead. The hover gives each point's interval."""
     axes = axes or {}
     hover_suffix = " (step %{x})" if in_panel and options.x_axis == "step" else ""
     raw = points["value"].to_numpy(dtype=float)
     raw_values = _nullable(raw)
     steps = points["step"].to_numpy() if x is None else x
     labels = {}
-    if final_step is not None and options.x_axis == "step":
-        final = points["step"].to_numpy() == final_step
-        step_label = [f" (step {step})" if in_panel else "" for step in points["step"].tolist()]
-        labels = {"text": [FINAL_HOVER if is_final else label for is_final, label in zip(final, step_label,
-                                                                                        strict=True)]}  # fmt: skip
+    if (final_step is not None and options.x_axis == "step") or bounds is not None:
+        final = points["step"].to_numpy() == (final_step if options.x_axis == "step" else None)
+        step_label = [f" (step {step})" if in_panel and options.x_axis == "step" else ""
+                      for step in points["step"].tolist()]  # fmt: skip
+        interval = _hover_intervals(bounds, len(points))
+        labels = {"text": [around + (FINAL_HOVER if is_final else label) for around, is_final, label in
+                           zip(interval, final, step_label, strict=True)]}  # fmt: skip
         hover_suffix = "%{text}"
     dense = len(steps) > MARKER_LIMIT
     with_markers = "lines" if dense else "lines+markers"
     width = DENSE_LINE_WIDTH if dense else width
     common = {"legendgroup": group or meta.get("metric"), "visible": visible, "connectgaps": False, **axes}
+    band = (
+        [_band_trace(steps, bounds, colour=colour, uid=uid, meta=meta, common=common)]
+        if bounds is not None and options.bands
+        else []
+    )
     if options.smoothing == SMOOTHING_OFF:
-        return [
+        return band + [
             _scatter(
                 x=steps,
                 y=raw_values,
@@ -265,7 +340,7 @@ def _line_traces(
             )
         ]
     smoothed = smooth(raw, options.smoothing, options.ema_weight, options.window)
-    return [
+    return band + [
         _scatter(
             x=steps,
             y=raw_values,
@@ -358,6 +433,25 @@ def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None, x=
     )
 
 
+def _near_best_trace(best, steps, points, colour: str, options: ChartOptions, visible, axes=None, x=None) -> dict:
+    """Rings around the checkpoints within noise of the best one (components/best.py near_best)."""
+    at = points[points["step"].isin(list(steps))]
+    return _scatter(
+        x=at["step"].tolist() if x is None else x,
+        y=at["value"].tolist(),
+        name=f"Within noise of the best {plotly_text(best.metric)}",
+        uid=trace_uid(best.run, best.metric, "near-best"),
+        meta={"metric": best.metric, "run": best.run, "near_best": True},
+        legendgroup=best.metric if axes is None else best.run,
+        mode="markers",
+        marker={"symbol": "circle-open", "size": 15, "color": colour, "line": {"width": 2}},
+        visible=visible,
+        showlegend=False,
+        hovertemplate="within noise of the best<extra></extra>",
+        **(axes or {}),
+    )
+
+
 def build_figure(
     frame: pd.DataFrame,
     view: View,
@@ -368,14 +462,21 @@ def build_figure(
     colours: dict[str, str] | None = None,
     empty_message: str = "No runs to show",
     options: ChartOptions | None = None,
+    intervals: pd.DataFrame | None = None,
+    near_best=None,
 ) -> dict:
-    """The chart for ``view``: metrics not in ``visible_metrics`` are hidden (their legend entry or panel)."""
+    """The chart for ``view``: metrics not in ``visible_metrics`` are hidden (their legend entry or panel); each
+    line's interval (``intervals``: components/intervals.py interval_frame) in its hover and as a band, and the
+    checkpoints within noise of a run's best (``near_best``: run -> steps) ringed."""
     options = options or ChartOptions()
     if not view.runs or not view.metrics:
         return empty_figure(title, empty_message, options)
+    bounds = Bounds(intervals, view.runs)
+    near = dict(near_best or {})
     if view.single_run:
-        return _lines_figure(frame, view, set(visible_metrics or ()), x_range, title, options)
-    return _panels_figure(frame, view, set(visible_metrics or ()), x_range, title, colours or {}, options)
+        return _lines_figure(frame, view, set(visible_metrics or ()), x_range, title, options, bounds, near)
+    return _panels_figure(frame, view, set(visible_metrics or ()), x_range, title, colours or {}, options, bounds,
+                          near)  # fmt: skip
 
 
 def empty_figure(title: str, message: str, options: ChartOptions | None = None) -> dict:
@@ -395,7 +496,8 @@ def empty_figure(title: str, message: str, options: ChartOptions | None = None) 
     return _figure([], layout, theme)
 
 
-def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions) -> dict:
+def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions,
+                  bounds: Bounds = NO_BOUNDS, near: dict | None = None) -> dict:  # fmt: skip
     run = view.runs[0]
     scale = step_axis(frame, view, options)
     lines = _Lines(frame, view.runs)
@@ -416,6 +518,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             options=options,
             symbol=MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)],
             final_step=finals.get(run),
+            bounds=bounds(run, metric, points["step"].to_numpy()),
         ):
             traces.append(trace)
     layout = _base_layout(title, x_range, "lines", list(view.metrics), options, scale)
@@ -433,6 +536,12 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             colour = metric_colour(best.metric, view.metrics.index(best.metric))
             best_x = _x_values(frame, run, [best.step], scale, options)[0]
             traces.append(_best_trace(best, colour, options, True if is_shown else "legendonly", x=best_x))
+            if (near or {}).get(run):
+                points = lines(run, best.metric)
+                ringed = points[points["step"].isin(list(near[run]))]
+                x = _x_values(frame, run, ringed["step"].to_numpy(), scale, options)
+                shown_as = True if is_shown else "legendonly"
+                traces.append(_near_best_trace(best, near[run], points, colour, options, shown_as, x=x))
             # Above the plot area, over the star's step: inside it, the label covered other lines. Near an end of
             # the axis it reaches inwards, so that a narrow chart does not cut it off.
             low, high = sorted(x_range) if scale is None else (None, None)
@@ -445,7 +554,8 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
                     "yref": "paper",
                     "yanchor": "bottom",
                     "yshift": 4,
-                    "text": f"★ Best {plotly_text(best.metric)}: {best.value:.1f}% at {best_place(best, finals)}",
+                    "text": f"★ Best {plotly_text(best.metric)}: {best.value:.1f}% at {best_place(best, finals)}"
+                    + (f"; ○ within noise: {len(near[run])} more" if (near or {}).get(run) else ""),
                     "showarrow": False,
                     "bgcolor": options.palette.background,
                     "bordercolor": colour,
@@ -461,7 +571,8 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     return figure
 
 
-def _panel_traces(frame, lines, view: View, metric: str, colours, options, *, visible, axes, scale) -> list[dict]:
+def _panel_traces(frame, lines, view: View, metric: str, colours, options, *, visible, axes, scale,
+                  bounds: Bounds = NO_BOUNDS, near: dict | None = None) -> list[dict]:  # fmt: skip
     """The lines of one metric, one per run, with each run's star when the metric is the best one's."""
     traces = []
     finals = final_steps(frame, view.runs)
@@ -485,6 +596,7 @@ def _panel_traces(frame, lines, view: View, metric: str, colours, options, *, vi
             group=run,
             in_panel=True,
             final_step=finals.get(run),
+            bounds=bounds(run, metric, points["step"].to_numpy()),
         )
     if metric == options.best_metric:
         shown = frame[frame["run"].isin(view.runs)]
@@ -492,6 +604,12 @@ def _panel_traces(frame, lines, view: View, metric: str, colours, options, *, vi
             best_x = _x_values(frame, best.run, [best.step], scale, options)[0]
             colour = colours.get(best.run, RUN_PALETTE[0])
             traces.append(_best_trace(best, colour, options, visible(best.run), axes, x=best_x))
+            if (near or {}).get(best.run):
+                points = lines(best.run, metric)
+                ringed = points[points["step"].isin(list(near[best.run]))]
+                x = _x_values(frame, best.run, ringed["step"].to_numpy(), scale, options)
+                traces.append(_near_best_trace(best, near[best.run], points, colour, options, visible(best.run),
+                                               axes, x=x))  # fmt: skip
     return traces
 
 
@@ -534,7 +652,7 @@ EXPORT_HEIGHT_PX = 560
 
 def export_figure(
     frame: pd.DataFrame, view: View, *, visible_metrics, hidden_runs, x_range: StepRange, title: str, colours,
-    options: ChartOptions,
+    options: ChartOptions, intervals: pd.DataFrame | None = None, near_best=None,
 ) -> dict:  # fmt: skip
     """The chart as one figure for a PNG or SVG download: the one-run chart, or the shown panels stacked with the
     runs still shown in the legend beside them."""
@@ -542,13 +660,14 @@ def export_figure(
     runs = view.runs if view.single_run else tuple(run for run in view.runs if run not in set(hidden_runs or ()))
     shown = View(runs=runs, metrics=view.metrics if view.single_run else metrics, bounds=view.bounds)
     figure = build_figure(frame, shown, visible_metrics=metrics, x_range=x_range, title=title, colours=colours,
-                          options=options)  # fmt: skip
+                          options=options, intervals=intervals, near_best=near_best)  # fmt: skip
     figure["layout"]["width"] = EXPORT_WIDTH_PX
     figure["layout"]["height"] = figure_height(shown) or EXPORT_HEIGHT_PX
     return figure
 
 
-def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options) -> dict:
+def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options,
+                   bounds: Bounds = NO_BOUNDS, near: dict | None = None) -> dict:  # fmt: skip
     """All panels in one figure (the subset chart): shown panels share the height, hidden ones are folded away."""
     traces = []
     shown_panels = [metric for metric in view.metrics if metric in visible]
@@ -575,7 +694,7 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
         axes = {"xaxis": "x", "yaxis": reference}
         traces += _panel_traces(
             frame, lines, view, metric, colours, options, visible=lambda _run, shown=is_shown: shown, axes=axes,
-            scale=scale,
+            scale=scale, bounds=bounds, near=near,
         )  # fmt: skip
     traces += [_legend_trace(run, colours.get(run, RUN_PALETTE[0])) for run in view.runs]
     layout["annotations"] = annotations
@@ -606,19 +725,23 @@ def build_chart(
     empty_message: str = "No runs to show",
     options: ChartOptions | None = None,
     hidden_runs=(),
+    intervals: pd.DataFrame | None = None,
+    near_best=None,
 ) -> Chart:
     """The main chart for ``view``: with one run a figure of one line per metric, with several a panel per metric.
     Metrics not in ``visible_metrics`` are hidden; runs in ``hidden_runs`` were hidden from the legend."""
     options = options or ChartOptions()
     if view.single_run or not view.metrics:
         figure = build_figure(frame, view, visible_metrics=visible_metrics, x_range=x_range, title=title,
-                              colours=colours, empty_message=empty_message, options=options)  # fmt: skip
+                              colours=colours, empty_message=empty_message, options=options,
+                              intervals=intervals, near_best=near_best)  # fmt: skip
         return Chart(title=title, panels={LINES_PANEL: figure})
     colours = colours or {}
     hidden = set(hidden_runs or ())
     shown = frame[frame["run"].isin(view.runs)]
     fitted = _runs_in_sight(shown, hidden)
     lines = _Lines(shown, view.runs)
+    bounds = Bounds(intervals, view.runs)
     scale = step_axis(frame, view, options)
     panels = {}
     # The headline score on top, as on the RewardBench leaderboard; the sections below in their usual order.
@@ -634,8 +757,8 @@ def build_chart(
         layout["yaxis"] = _y_axis(options, ticksuffix="%", nticks=5, automargin=False,
                                   range=y_range(fitted, [metric], x_range, options))  # fmt: skip
         traces = _panel_traces(
-            frame, lines, view, metric, colours, options, axes=None, scale=scale,
-            visible=lambda run: "legendonly" if run in hidden else True,
+            frame, lines, view, metric, colours, options, axes=None, scale=scale, bounds=bounds,
+            near=dict(near_best or {}), visible=lambda run: "legendonly" if run in hidden else True,
         )  # fmt: skip
         panels[metric] = _figure(traces, layout, options.palette)
     visible = set(visible_metrics or ())

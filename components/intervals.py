@@ -91,43 +91,78 @@ def _subsets(outcomes: Outcomes) -> dict[str, tuple[object, _Subset]]:
     return found
 
 
+MULTINOMIAL_MAX = 32  # distinct units up to which their resample counts are drawn instead of the units
+
+
 def _draw(units: np.ndarray, replicates: int, seed_name: str) -> np.ndarray:
     """The sums of ``units``' columns over ``replicates`` resamples of its rows with replacement.
 
-    Rows repeat (a 0/1 outcome has two values), so the resample counts of the distinct rows are drawn instead of
-    the rows themselves: the same distribution, in a fraction of the time."""
+    Rows mostly repeat (a 0/1 outcome has two values), and then the resample counts of the distinct rows are drawn
+    instead of the rows themselves: the same distribution, in a fraction of the time."""
     if np.isnan(units).any():  # an outcome the tool did not write leaves the score undefined, as the tool has it
         return np.full((replicates, units.shape[1]), np.nan)
     rng = np.random.default_rng([SEED, zlib.crc32(seed_name.encode())])
-    distinct, counts = np.unique(units, axis=0, return_counts=True)
-    draws = rng.multinomial(len(units), counts / counts.sum(), size=replicates)
-    return draws @ distinct
+    count = len(units)
+    varying = units[:, np.ptp(units, axis=0) > 0]
+    if varying.shape[1] == 0:
+        first, counts = np.array([0]), np.array([count])
+    elif varying.shape[1] == 1:
+        _, first, counts = np.unique(varying[:, 0], return_index=True, return_counts=True)
+    else:
+        _, first, counts = np.unique(varying, axis=0, return_index=True, return_counts=True)
+    if len(first) <= MULTINOMIAL_MAX:
+        return rng.multinomial(count, counts / count, size=replicates) @ units[first]
+    picks = rng.integers(0, count, size=(replicates, count)) + np.arange(replicates)[:, None] * count
+    return np.bincount(picks.ravel(), minlength=replicates * count).reshape(replicates, count) @ units
+
+
+def _subset_replicates(
+    checkpoints: Sequence[Sequence[Outcomes]], paired: bool, replicates: int
+) -> list[dict[str, np.ndarray]] | None:
+    """Each checkpoint's subset scores over ``replicates`` resamples of its prompts: with ``paired`` the same
+    resamples for all of them (None when they were not evaluated on the same prompts), else each its own."""
+    per_checkpoint = [
+        {name: found for outcome in outcomes for name, found in _subsets(outcome).items()} for outcomes in checkpoints
+    ]
+    columns: list[dict[str, np.ndarray]] = [{} for _ in checkpoints]
+    if not paired:
+        for index, subsets in enumerate(per_checkpoint):
+            for name, (_, subset) in sorted(subsets.items()):
+                columns[index][name] = subset.score(_draw(subset.units, replicates, name))
+        return columns
+    for name in sorted(set().union(*per_checkpoint)) if per_checkpoint else []:
+        if any(name not in subsets for subsets in per_checkpoint):
+            continue  # a subset one of them lacks cannot be compared; the scores built from it drop out
+        prompts = [subsets[name][0] for subsets in per_checkpoint]
+        if any(not _same_prompts(prompts[0], other) for other in prompts[1:]):
+            return None
+        units = [subsets[name][1] for subsets in per_checkpoint]
+        width = units[0].units.shape[1]
+        sums = _draw(np.hstack([subset.units for subset in units]), replicates, name)
+        for index, subset in enumerate(units):
+            columns[index][name] = subset.score(sums[:, index * width : (index + 1) * width])
+    return columns
+
+
+def _scores(columns: list[dict[str, np.ndarray]], convention: str, replicates: int) -> list[pd.DataFrame]:
+    """Every score of each checkpoint from its subsets' replicates, as RewardBench derives them; all checkpoints
+    in one frame, so that pandas' cost per call is paid once."""
+    if not columns:
+        return []
+    stacked = pd.concat([pd.DataFrame(found, index=range(replicates)) for found in columns], ignore_index=True)
+    derived = add_derived_scores(stacked, convention)
+    return [derived.iloc[i * replicates : (i + 1) * replicates].reset_index(drop=True) for i in range(len(columns))]
 
 
 def bootstrap(
     checkpoints: Sequence[Sequence[Outcomes]], convention: str = LEADERBOARD, replicates: int = REPLICATES
 ) -> list[pd.DataFrame] | None:
-    """Bootstrap replicates of every score of each checkpoint (one frame each: a row per replicate, a column per
-    metric, fractions), resampling the same prompts for all of them, so that differences are paired. None when
-    the checkpoints were not evaluated on the same prompts (each subset the same prompts in the same order)."""
-    per_checkpoint = [
-        {name: found for outcome in outcomes for name, found in _subsets(outcome).items()} for outcomes in checkpoints
-    ]
-    names = sorted(set().union(*per_checkpoint)) if per_checkpoint else []
-    columns: list[dict[str, np.ndarray]] = [{} for _ in checkpoints]
-    for name in names:
-        present = [index for index, subsets in enumerate(per_checkpoint) if name in subsets]
-        if len(checkpoints) > 1 and len(present) < len(checkpoints):
-            continue  # a subset one of them lacks cannot be compared; the scores built from it drop out
-        prompts = [per_checkpoint[index][name][0] for index in present]
-        if any(not _same_prompts(prompts[0], other) for other in prompts[1:]):
-            return None
-        subsets = [per_checkpoint[index][name][1] for index in present]
-        width = subsets[0].units.shape[1]
-        sums = _draw(np.hstack([subset.units for subset in subsets]), replicates, name)
-        for position, (index, subset) in enumerate(zip(present, subsets, strict=True)):
-            columns[index][name] = subset.score(sums[:, position * width : (position + 1) * width])
-    return [add_derived_scores(pd.DataFrame(found, index=range(replicates)), convention) for found in columns]
+    """Paired bootstrap replicates of every score of each checkpoint (one frame each: a row per replicate, a
+    column per metric, fractions): the same prompts resampled for all of them, so that their differences are
+    paired. None when the checkpoints were not evaluated on the same prompts (each subset the same prompts in the
+    same order)."""
+    columns = _subset_replicates(checkpoints, paired=True, replicates=replicates)
+    return None if columns is None else _scores(columns, convention, replicates)
 
 
 def _same_prompts(one, other) -> bool:
@@ -146,10 +181,21 @@ def percentile_bounds(replicates: pd.DataFrame, level: float) -> dict[str, tuple
             if not np.isnan(bounds[0][i])}  # fmt: skip
 
 
+def checkpoints_bounds(
+    checkpoints: Sequence[Sequence[Outcomes]], level: float, convention: str = LEADERBOARD
+) -> list[dict[str, tuple[float, float]]]:
+    """Every score of each checkpoint with its bootstrap interval in percent, {metric: (lo, hi)} each. Each
+    checkpoint is resampled on its own, so its interval does not move when other checkpoints come and go."""
+    columns = _subset_replicates(checkpoints, paired=False, replicates=REPLICATES)
+    return [
+        {metric: (lo * 100, hi * 100) for metric, (lo, hi) in percentile_bounds(replicates, level).items()}
+        for replicates in _scores(columns, convention, REPLICATES)
+    ]
+
+
 def checkpoint_bounds(outcomes: Sequence[Outcomes], level: float, convention: str = LEADERBOARD) -> dict:
     """Every score of one checkpoint with its bootstrap interval in percent: {metric: (lo, hi)}."""
-    (replicates,) = bootstrap([outcomes], convention)
-    return {metric: (lo * 100, hi * 100) for metric, (lo, hi) in percentile_bounds(replicates, level).items()}
+    return checkpoints_bounds([outcomes], level, convention)[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -258,6 +304,14 @@ def unpaired_p(value_a: float, bounds_a: tuple[float, float], value_b: float, bo
     return 2 * (1 - NormalDist().cdf(abs(value_a - value_b) / se))
 
 
+def unpaired_change(change: float, first: tuple[float, float], last: tuple[float, float], level: float) -> tuple:
+    """The interval of ``change`` (last - first) from the two checkpoints' own intervals read as independent
+    normal ones: the approximate interval, where their prompts cannot be paired."""
+    z = z_value(level)
+    half = z * math.hypot((first[1] - first[0]) / (2 * z), (last[1] - last[0]) / (2 * z))
+    return change - half, change + half
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Every shown point
 
@@ -268,29 +322,35 @@ def interval_frame(
     level: float,
     *,
     outcomes: Mapping[tuple[str, int], tuple] | None = None,
-    bounds_of: Callable[[tuple, float], dict] | None = None,
+    bounds_of: Callable[[list[tuple], float], list[dict]] | None = None,
     summary_runs: Iterable[str] = (),
     convention: str = LEADERBOARD,
 ) -> pd.DataFrame:
     """The interval of every score of ``runs`` that has one (INTERVAL_COLUMNS, percent): from the bounds their
-    files carry, else from per-prompt ``outcomes`` (by (run, step); ``bounds_of(outcomes, level)`` works them out,
-    checkpoint_bounds by default, which a caller may cache), else, for ``summary_runs`` (read from RewardBench
-    summaries), approximately from their subsets."""
-    bounds_of = bounds_of or (lambda kept, at: checkpoint_bounds(kept, at, convention))
-    shown = frame[frame["run"].isin(list(runs))]
-    parts = [_file_intervals(shown, level)]
+    files carry, else from per-prompt ``outcomes`` (by (run, step); ``bounds_of(checkpoints' outcomes, level)``
+    works them out, checkpoints_bounds by default, which a caller may cache), else, for ``summary_runs`` (read
+    from RewardBench summaries), approximately from their subsets."""
+    bounds_of = bounds_of or (lambda kept, at: checkpoints_bounds(kept, at, convention))
+    summary_runs = set(summary_runs)
+    names = set(runs)
+    shown = frame[frame["run"].isin(list(names))]
+    # Most frames carry no bounds and no RewardBench summaries: their rows are not looked at one by one.
+    bound_names = [name for name in _metric_names(frame) if bound_parts(name) is not None]
+    carried = shown[shown["metric"].isin(bound_names)] if bound_names else shown.iloc[:0]
+    parts = [_file_intervals(carried, shown, level)]
     taken = set(zip(parts[0]["run"], parts[0]["step"], parts[0]["metric"], strict=True))
+    evaluated = [(key, kept) for key, kept in (outcomes or {}).items() if key[0] in names]
     rows = []
-    for (run, step), kept in (outcomes or {}).items():
-        if run not in set(shown["run"].unique()):
-            continue
-        for metric, (lo, hi) in bounds_of(kept, level).items():
+    for ((run, step), _), bounds in zip(evaluated, bounds_of([kept for _, kept in evaluated], level), strict=True):
+        for metric, (lo, hi) in bounds.items():
             if (run, step, metric) not in taken:
                 rows.append((run, step, metric, lo, hi, BOOTSTRAP))
     parts.append(pd.DataFrame(rows, columns=list(INTERVAL_COLUMNS)))
     taken |= {(run, step, metric) for run, step, metric, *_ in rows}
-    summaries = shown[shown["run"].isin(list(summary_runs)) & shown["metric"].astype(str).map(is_score)]
-    if len(summaries):
+    summarised = names & summary_runs
+    scores = [name for name in _metric_names(frame) if is_score(name)]
+    summaries = shown[shown["run"].isin(list(summarised)) & shown["metric"].isin(scores)] if summarised else None
+    if summaries is not None and len(summaries):
         wide = summaries.pivot_table(index=["run", "step"], columns="metric", values="value", observed=True)
         wide.columns = [str(column) for column in wide.columns]
         lo, hi = approximate_bounds(wide, level, convention)
@@ -305,16 +365,22 @@ def interval_frame(
     return combined.astype({"run": str, "metric": str, "step": "int64", "lo": float, "hi": float, "kind": str})
 
 
-def _file_intervals(frame: pd.DataFrame, level: float) -> pd.DataFrame:
-    """Bounds the files carry: lo and hi as given, or value +- z * stderr."""
-    metric = frame["metric"].astype(str)
-    parts = metric.map(bound_parts)
-    bounds = frame[parts.notna()]
+def _metric_names(frame: pd.DataFrame) -> list[str]:
+    column = frame["metric"]
+    names = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column.unique()
+    return [str(name) for name in names]
+
+
+def _file_intervals(bounds: pd.DataFrame, frame: pd.DataFrame, level: float) -> pd.DataFrame:
+    """The bounds the files carry (``bounds``, rows of ``frame``): lo and hi as given, or value +- z * stderr."""
     if bounds.empty:
         return pd.DataFrame(columns=list(INTERVAL_COLUMNS))
-    bounds = bounds.assign(kind=parts[bounds.index].str[0], target=parts[bounds.index].str[1])
+    parts = bounds["metric"].astype(str).map(bound_parts)
+    bounds = bounds.assign(kind=parts.str[0], target=parts.str[1])
     wide = bounds.pivot_table(index=["run", "step", "target"], columns="kind", values="value", observed=True)
-    values = frame.assign(metric=metric).set_index(["run", "step", "metric"])["value"]
+    targets = set(bounds["target"])
+    scored = frame[frame["metric"].isin(list(targets))]
+    values = scored.assign(metric=scored["metric"].astype(str)).set_index(["run", "step", "metric"])["value"]
     values = values[~values.index.duplicated()]
     value = values.reindex(wide.index).to_numpy(dtype=float)
     lo = wide["lo"].to_numpy(dtype=float) if "lo" in wide else np.full(len(wide), np.nan)
@@ -328,3 +394,59 @@ def _file_intervals(frame: pd.DataFrame, level: float) -> pd.DataFrame:
                           "step": wide.index.get_level_values(1), "metric": wide.index.get_level_values(2),
                           "lo": lo, "hi": hi, "kind": FROM_FILE})  # fmt: skip
     return found[~np.isnan(value) & ~found["lo"].isna() & ~found["hi"].isna()].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# In words
+
+APPROXIMATE_MARK = "≈"
+
+
+def interval_label(lo: float, hi: float, kind: str | None, signed: bool = False) -> str:
+    """An interval as the hover and the tables show it: "67.0–75.3", "≈67.0–75.3" when approximate; with
+    ``signed`` (a change) "+1.2–+9.8"."""
+    number = "{:+.1f}" if signed else "{:.1f}"
+    return f"{APPROXIMATE_MARK if kind == APPROXIMATE else ''}{number.format(lo)}–{number.format(hi)}"
+
+
+_SOURCES = {
+    BOOTSTRAP: "bootstrap over prompts",
+    APPROXIMATE: "approximate, from subset accuracies and prompt counts",
+    FROM_FILE: "as the run's file gives them",
+}
+NO_BOUNDS_HINT = "columns such as “Chat Hard lo” and “Chat Hard hi”, or “Chat Hard stderr”"
+
+
+def describe(intervals: pd.DataFrame, runs: Sequence[str], level: int, summary_runs: Iterable[str] = ()) -> str:
+    """Where the shown runs' intervals come from, and why a run has none: the line beside the bands' switch."""
+    if not runs:
+        return ""
+    found = intervals.groupby("run")["kind"].agg(lambda kinds: sorted(set(kinds))) if len(intervals) else {}
+    by_source: dict[str, list[str]] = {}
+    for run in runs:
+        for kind in found.get(run, ()):
+            by_source.setdefault(kind, []).append(run)
+    missing = [run for run in runs if run not in found]
+    parts = []
+    if by_source:
+        sources = [
+            _SOURCES[kind] + ("" if len(runs) == 1 else f" ({_names(by_source[kind])})")
+            for kind in (BOOTSTRAP, APPROXIMATE, FROM_FILE)
+            if kind in by_source
+        ]
+        parts.append(f"{level} % intervals: {'; '.join(sources)}.")
+    if missing:
+        summaries = set(summary_runs)
+        reason = (
+            "its results carry no subset scores"
+            if all(run in summaries for run in missing)
+            else f"no per-prompt outcomes and no bounds in its file ({NO_BOUNDS_HINT})"
+        )
+        subject = "" if len(runs) == 1 and not by_source else f" for {_names(missing)}"
+        parts.append(f"No intervals{subject}: {reason}.")
+    return " ".join(parts)
+
+
+def _names(runs: Sequence[str], shown: int = 3) -> str:
+    named = ", ".join(runs[:shown])
+    return named if len(runs) <= shown else f"{named} and {len(runs) - shown:,} more"

@@ -5,32 +5,51 @@ from __future__ import annotations
 from dash import html
 
 from components.analysis import summary_rows
-from components.best import best_metric_choice, best_panel_data, best_rows
+from components.best import best_metric_choice, near_best_steps
 from components.config import Settings
 from components.features import chart, export, live, metrics, options, runs, steps, subsets, tables, upload, url
 from components.figures import ChartOptions
 from components.loader import LoadResult
+from components.provider import DataProvider
 from components.render import chart_state, section_options
 from components.view import axis_columns, make_view, run_names
 from components.viewstate import ViewState
 
 
-def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Div:
+def make_layout(result: LoadResult, settings: Settings, version: str, provider: DataProvider | None = None) -> html.Div:
+    """The first page for ``result``, with the intervals ``provider`` works out (None: none, the page that says the
+    data could not be read)."""
     names = run_names(result.frame)
     best = best_metric_choice(list(make_view(result.frame, names).metrics), "Overall")
+    chart_options = ChartOptions(best_metric=best)
+    level = chart_options.level
+    shown = make_view(result.frame, names).runs
+    intervals = provider.intervals(result.frame, shown, chart_options.level) if provider and shown else None
     state = chart_state(
         result.frame,
         names,
         empty_message=f"No runs found in {runs.display_path(settings.data_path)}",
-        options=ChartOptions(best_metric=best),
+        options=chart_options,
+        intervals=intervals,
+        near_best=near_best_steps(
+            result.frame,
+            make_view(result.frame, names),
+            best,
+            intervals,
+            level,
+            provider.paired_difference if provider else None,
+        ),  # fmt: skip
     )
     view = ViewState(
         runs=tuple(names), metrics=tuple(state.visible_metrics), steps=tuple(state.slider_value), best=best
     )
     steps_shown = tuple(state.slider_value)
-    summary = summary_rows(result.frame, state.view.runs, state.view.metrics, steps_shown)
+    summary = summary_rows(
+        result.frame, state.view.runs, state.view.metrics, steps_shown, intervals, chart_options.level,
+        provider.paired_change(chart_options.level) if provider else None,
+    )  # fmt: skip
     bests = {
-        **best_panel_data(result.frame, best_rows(result.frame, state.view, best)),
+        **tables.bests_data(result.frame, state.view, view, intervals, provider),
         "key": tables.bests_key(view, version, None),
     }
     one_run = state.chart.legend is None
@@ -52,6 +71,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str) -> html.Di
                             metrics.control(state.metric_options, state.visible_metrics, one_run),
                             options.best_control(state.metric_options, best),
                             options.smoothing_control(),
+                            options.interval_control(chart.interval_note(result.frame, shown, intervals, level)),
                             options.display_control(axis_columns(result.frame, state.view)),
                             subsets.control(section_options(result.frame, state.view)),
                             live.control(settings, version),

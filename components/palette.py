@@ -47,3 +47,12 @@ def metric_colour(metric: str, index: int) -> str:
 def run_colours(names: list[str]) -> dict[str, str]:
     """One colour per run, fixed by its place among all runs, so it is the same in every panel and selection."""
     return {name: RUN_PALETTE[index % len(RUN_PALETTE)] for index, name in enumerate(names)}
+
+
+BAND_OPACITY = 0.16  # an interval's band: light enough that the lines of other metrics show through it
+
+
+def translucent(colour: str, opacity: float = BAND_OPACITY) -> str:
+    """A "#rrggbb" colour as rgba() at ``opacity``."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{opacity})"

@@ -12,7 +12,9 @@ import pandas as pd
 
 from components.config import Settings
 from components.datawatch import DataWatch
+from components.intervals import bootstrap, checkpoints_bounds, difference_bounds, interval_frame
 from components.loader import (
+    SUMMARIES,
     SUPPORTED_SUFFIXES,
     LoadResult,
     ParseCache,
@@ -24,6 +26,7 @@ from components.loader import (
 from components.uploads import UploadStore, default_directory
 
 log = logging.getLogger(__name__)
+BOUNDS_KEPT = 4096  # checkpoints' bootstrap intervals kept per worker, the oldest dropped first
 UPLOADED_SUFFIX = " (uploaded)"
 
 
@@ -37,6 +40,8 @@ class DataProvider:
             int(settings.upload_store_mb * 1024 * 1024),
             settings.upload_hours * 3600,
         )
+        self._bounds: dict[tuple, dict] = {}  # (a checkpoint's outcomes, level) -> its bootstrap intervals
+        self._differences: dict[tuple, dict | None] = {}  # (outcomes of A, of B, level) -> paired B - A
 
     def signature(self) -> str:
         """The version of the data now (see components/datawatch.py): it changes when a data file does."""
@@ -61,6 +66,56 @@ class DataProvider:
     def parse_upload(self, filename: str, raw: bytes) -> pd.DataFrame:
         frame, _ = parse_bytes(filename, raw, self.settings.overall_convention, limits=self.settings.limits)
         return frame
+
+    def intervals(self, frame: pd.DataFrame, runs, level: int) -> pd.DataFrame:
+        """The intervals of the scores of ``runs`` in ``frame`` (components/intervals.py interval_frame): from the
+        bounds their files carry, per-prompt outcomes, or RewardBench summaries."""
+        return interval_frame(
+            frame,
+            runs,
+            level,
+            outcomes=self.load().outcomes,
+            bounds_of=self._bounds_of,
+            summary_runs=frame.attrs.get(SUMMARIES, {}),
+            convention=self.settings.overall_convention,
+        )
+
+    def _bounds_of(self, checkpoints: list[tuple], level: int) -> list[dict]:
+        # A checkpoint's outcomes stay the same objects while its files are unchanged (the parse cache), so its
+        # bootstrap is worked out once per level.
+        missing = [kept for kept in checkpoints if (kept, level) not in self._bounds]
+        for kept, bounds in zip(missing, checkpoints_bounds(missing, level, self.settings.overall_convention),
+                                strict=True):  # fmt: skip
+            self._bounds[(kept, level)] = bounds
+        while len(self._bounds) > BOUNDS_KEPT:
+            self._bounds.pop(next(iter(self._bounds)))
+        return [self._bounds.get((kept, level)) or {} for kept in checkpoints]
+
+    def paired_difference(self, run_a: str, step_a: int, run_b: str, step_b: int, level: int) -> dict | None:
+        """B - A for every score both checkpoints have, paired on their prompts: {metric: (lo, hi, p)} in points,
+        or None unless both have per-prompt outcomes on the same prompts."""
+        outcomes = self.load().outcomes
+        first, second = outcomes.get((run_a, step_a)), outcomes.get((run_b, step_b))
+        if not first or not second:
+            return None
+        key = (first, second, level)
+        if key not in self._differences:
+            replicates = bootstrap([second, first], self.settings.overall_convention)
+            self._differences[key] = (
+                None
+                if replicates is None
+                else {
+                    metric: (lo * 100, hi * 100, p)
+                    for metric, (lo, hi, p) in difference_bounds(*replicates, level).items()
+                }  # fmt: skip
+            )
+            while len(self._differences) > BOUNDS_KEPT:
+                self._differences.pop(next(iter(self._differences)))
+        return self._differences[key]
+
+    def paired_change(self, level: int):
+        """The change from a run's first to its last step shown, paired (summary_rows' ``paired_change``)."""
+        return lambda run, first, last: self.paired_difference(run, first, run, last, level)
 
     def outcomes(self, run: str, step: int) -> tuple:
         """A checkpoint's per-prompt outcomes (components/outcomes.py), one per per-prompt file; () without any."""

@@ -75,6 +75,8 @@ def chart_state(
     empty_message: str = "No runs to show",
     options: ChartOptions | None = None,
     hidden_runs=(),
+    intervals: pd.DataFrame | None = None,
+    near_best=None,
 ) -> ChartState:
     """Everything the chart and its controls show, keeping the user's metric choices and zoom where they apply."""
     view = make_view(frame, selected, pattern)
@@ -96,6 +98,8 @@ def chart_state(
         empty_message=empty_message,
         options=options,
         hidden_runs=hidden_runs,
+        intervals=intervals,
+        near_best=near_best,
     )
     shown = frame[frame["run"].isin(view.runs) & frame["metric"].isin(view.metrics)]
     steps = sorted(int(step) for step in shown["step"].unique())
@@ -119,8 +123,9 @@ def section_options(frame: pd.DataFrame, view: View) -> list[str]:
 
 
 def subset_chart(
-    frame: pd.DataFrame, view: View, section: str, x_range, options: ChartOptions | None = None
-) -> tuple[dict, int | None] | None:
+    frame: pd.DataFrame, view: View, section: str, x_range, options: ChartOptions | None = None,
+    intervals: pd.DataFrame | None = None,
+) -> tuple[dict, int | None] | None:  # fmt: skip
     """The subsets of one section over steps for the shown runs and the height it needs; None without subsets."""
     runs = [run for run in view.runs if subsets_of(section, frame.loc[frame["run"] == run, "metric"].unique())]
     subsets = subsets_of(section, frame.loc[frame["run"].isin(runs), "metric"].unique())
@@ -137,5 +142,6 @@ def subset_chart(
         title=title,
         colours=run_colours(run_names(frame)),
         options=options,
+        intervals=intervals,
     )
     return figure, figure_height(subset_view)

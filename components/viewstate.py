@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from components import ids
 from components.analysis import SMOOTHING_EMA, SMOOTHING_MODES, SMOOTHING_MOVING_AVERAGE, SMOOTHING_OFF
 from components.figures import ChartOptions
+from components.intervals import LEVELS
 from components.palette import THEMES
 from components.view import FILTER_MAX_LENGTH
 
@@ -157,6 +158,24 @@ FIELDS = (
         redraws=False,
     ),  # fmt: skip
     Field("x", ids.X_AXIS, "x", TEXT, default=_DEFAULTS.x_axis, max_length=FILTER_MAX_LENGTH, readers=DRAWING),
+    Field(
+        "bands",
+        ids.BAND_TOGGLE,
+        "bands",
+        CHOICE,
+        default=["bands"] if _DEFAULTS.bands else [],
+        choices=(("on", ["bands"]), ("off", [])),
+        readers=DRAWING,
+    ),  # fmt: skip
+    Field(
+        "level",
+        ids.INTERVAL_LEVEL,
+        "level",
+        CHOICE,
+        default=_DEFAULTS.level,
+        choices=tuple((str(level), level) for level in LEVELS),
+        readers=EVERY_SERVER_READER,
+    ),  # fmt: skip
     # The theme shown (light or dark): the browser works it out from the Theme choice and the system's setting.
     Field(
         "theme",
@@ -196,6 +215,8 @@ class ViewState:
     y: str = _DEFAULTS.y_scale
     table: list = field(default_factory=list)
     x: str = _DEFAULTS.x_axis
+    bands: list = field(default_factory=lambda: ["bands"] if _DEFAULTS.bands else [])
+    level: int = _DEFAULTS.level
     theme: str = _DEFAULTS.theme
 
     @property
@@ -211,6 +232,8 @@ class ViewState:
             y_scale=self.y,
             theme=self.theme,
             x_axis=self.x or _DEFAULTS.x_axis,
+            bands="bands" in self.bands,
+            level=int(self.level),
         )
 
     def drawn_from(self) -> dict:

@@ -20,6 +20,20 @@
     return table;
   }
 
+  function stepList(steps) {
+    if (steps.length === 1) { return "step " + steps[0]; }
+    return "steps " + steps.slice(0, -1).join(", ") + " and " + steps[steps.length - 1];
+  }
+
+  // Which checkpoints the best one is not told apart from, and that the highest of many noisy points flatters.
+  function noiseSentence(run) {
+    var near = run.within_noise.length ?
+      stepList(run.within_noise).replace(/^s/, "S") + (run.within_noise.length > 1 ? " are" : " is") +
+        " within noise of it" :
+      "No other checkpoint is within noise of it";
+    return near + " (" + run.test + "). The highest of many noisy points overstates how good it is.";
+  }
+
   function runBlock(run, metric) {
     var block = element("div");
     block.className = "best-run";
@@ -29,10 +43,12 @@
     var ties = run.tied_steps.length ?
       " Tied with step" + (run.tied_steps.length > 1 ? "s " : " ") + run.tied_steps.join(", ") +
       "; the earliest is picked." : "";
+    var interval = run.interval ? " (" + run.interval + ")" : "";
     headline.appendChild(document.createTextNode(
-      " \u2014 " + run.place + ": " + metric + " " + run.value.toFixed(1) + " %." + ties
+      " \u2014 " + run.place + ": " + metric + " " + run.value.toFixed(1) + " %" + interval + "." + ties
     ));
     block.appendChild(headline);
+    if (run.within_noise) { block.appendChild(element("p", noiseSentence(run))).className = "best-noise"; }
     block.appendChild(miniTable(run.metrics));
     run.subsets.forEach(function (section) {
       var details = element("details");
@@ -50,10 +66,16 @@
       run.metrics.forEach(function (pair) { if (metrics.indexOf(pair[0]) < 0) { metrics.push(pair[0]); } });
     });
     var columns = [{ name: "Run", id: "run" }, { name: "Best step", id: "step", decimals: 0, label: "step_label" }]
-      .concat(metrics.map(function (name) { return { name: name + " (%)", id: "metric:" + name, decimals: 1 }; }))
+      .concat(metrics.map(function (name) {
+        return { name: name + " (%)", id: "metric:" + name, decimals: 1,
+          interval: name === best.metric ? "interval" : undefined };
+      }))
       .concat([{ name: "Tied with steps", id: "ties" }]);
+    var noise = best.runs.some(function (run) { return run.within_noise; });
+    if (noise) { columns.push({ name: "Within noise of it", id: "noise" }); }
     var rows = best.runs.map(function (run) {
-      var row = { run: run.run, step: run.step, step_label: run.final ? "final" : "", ties: run.tied_steps.join(", ") };
+      var row = { run: run.run, step: run.step, step_label: run.final ? "final" : "", ties: run.tied_steps.join(", "),
+        noise: run.within_noise ? (run.within_noise.join(", ") || "none") : "", interval: run.interval };
       run.metrics.forEach(function (pair) { row["metric:" + pair[0]] = pair[1]; });
       return row;
     });
@@ -63,6 +85,11 @@
     panel.appendChild(box);
     var order = sort || { column: "metric:" + best.metric, descending: true };
     rb.tables.renderTable("best-table", rb.ids.BEST_SORT, columns, rb.tables.sortRows(rows, order), order);
+    if (noise) {
+      panel.appendChild(element("p", "Within noise: not significantly below the run's best (" +
+        best.runs.filter(function (run) { return run.test; })[0].test +
+        "). The highest of many noisy points overstates how good it is.")).className = "hint";
+    }
     best.runs.filter(function (run) { return run.subsets.length; }).forEach(function (run) {
       var details = element("details");
       details.className = "best-subsets";

@@ -47,7 +47,8 @@
     var bottom = Infinity;
     var top = -Infinity;
     traces.forEach(function (trace) {
-      if (shownMetrics.indexOf(trace.meta.metric) < 0) { return; }
+      // An interval's band is not fitted, as on the server: the axis fits the scores.
+      if (shownMetrics.indexOf(trace.meta.metric) < 0 || trace.meta.band) { return; }
       trace.x.forEach(function (step, i) {
         var value = trace.y[i];
         if (value === null || value === undefined || step < stepRange[0] || step > stepRange[1]) { return; }

@@ -61,6 +61,9 @@
         // model's step reads "final").
         var label = column.label && row[column.label];
         td.textContent = label ? label : cellText(row[column.id], column);
+        // And one that gives the value's interval under it.
+        var interval = column.interval && row[column.interval];
+        if (interval) { td.appendChild(element("span", interval)).className = "interval"; }
       });
     });
     container.replaceChildren(table);
@@ -80,13 +83,18 @@
     });
   });
 
+  // A metric's bounds ("Chat Hard lo") show and hide with it; text columns (where intervals come from) have no unit.
   function dataColumns(table, visible) {
     var toggled = table.metrics || [];
+    var follows = table.follows || {};
+    var text = table.text || [];
     return table.columns.filter(function (name) {
-      return toggled.indexOf(name) < 0 || visible.indexOf(name) >= 0;
+      var metric = follows[name] || name;
+      return toggled.indexOf(metric) < 0 || visible.indexOf(metric) >= 0;
     }).map(function (name) {
       if (name === "run") { return { name: "Run", id: "run" }; }
       if (name === "step") { return { name: "Step", id: "step", decimals: 0 }; }
+      if (text.indexOf(name) >= 0) { return { name: name.charAt(0).toUpperCase() + name.slice(1), id: name }; }
       return { name: name + " (%)", id: name, decimals: 1 };
     });
   }

@@ -12,7 +12,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx
 from dash.exceptions import PreventUpdate
 
 from components import ids
-from components.best import best_metric_choice
+from components.best import best_metric_choice, near_best_steps
 from components.features.common import (
     MISSING,
     asks_for_missing_uploads,
@@ -23,6 +23,8 @@ from components.features.common import (
 )
 from components.features.metrics import metric_options
 from components.figures import PANEL_FIGURE_HEIGHT_PX, Chart, step_axis, zoom_updates
+from components.intervals import describe
+from components.loader import SUMMARIES
 from components.metrics import axis_label
 from components.provider import DataProvider, upload_tokens
 from components.render import ChartState, chart_state
@@ -164,6 +166,13 @@ def zoom_patches(updates: dict[str, dict[tuple, object]], graphs: list[dict]) ->
     ]
 
 
+def interval_note(frame, runs, intervals, level: int) -> str:
+    """Where the shown runs' intervals come from, and why a run has none (components/intervals.py describe)."""
+    if intervals is None:
+        return ""
+    return describe(intervals, list(runs), level, frame.attrs.get(SUMMARIES, {}))
+
+
 def empty_view_message(frame, selected, pattern) -> str:
     names = run_names(frame)
     if not names:
@@ -216,6 +225,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             "x_options": Output(ids.X_AXIS, "options"),
             "x_disabled": Output(ids.X_AXIS, "disabled"),
             "filter_message": Output(ids.RUN_FILTER_MESSAGE, "children"),
+            "interval_note": Output(ids.INTERVAL_NOTE, "children"),
             "drawn": Output(ids.DRAWN, "data"),
             "fix": Output(ids.CHART_FIX, "data"),
             MISSING: Output(ids.upload_missing(FIX), "data"),
@@ -286,6 +296,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         best = best_metric_choice(list(shown.metrics), view.best)
         axes = axis_columns(frame, shown)
         x_axis = view.x if view.x in axes else "step"
+        intervals = provider.intervals(frame, shown.runs, view.level)
         state = chart_state(
             frame,
             view.runs,
@@ -296,6 +307,8 @@ def register(app: Dash, provider: DataProvider) -> None:
             previous_bounds=(slider_min, slider_max),
             options=replace(options, best_metric=best, x_axis=x_axis),
             hidden_runs=hidden_runs,
+            intervals=intervals,
+            near_best=near_best_steps(frame, shown, best, intervals, view.level, provider.paired_difference),
         )
         now = {"metrics": state.visible_metrics, "steps": state.slider_value, "best": best, "x": x_axis}
         before = {"metrics": list(view.metrics), "steps": [int(s) for s in view.steps or ()], "best": view.best,
@@ -312,6 +325,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             best_options=state.metric_options,
             x_options=x_axis_options(axes),
             x_disabled=not axes,
+            interval_note=interval_note(frame, shown.runs, intervals, view.level),
             drawn=drawn(corrected, version, uploads, state.slider_value),
             fix=correction(view, fix) if fix else no_update,
         )

@@ -7,6 +7,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html
 
 from components import ids
 from components.analysis import spreadsheet_safe, visible_table
+from components.best import near_best_steps
 from components.features.common import MISSING, asks_for_missing_uploads, current_frame, step_range
 from components.features.tables import exported_metrics
 from components.figures import export_figure
@@ -57,7 +58,8 @@ def register(app: Dash, provider: DataProvider) -> None:
         steps = step_range(view, shown.bounds or (0, 0))
         visible = set(view.metrics)
         metrics = [m for m in exported_metrics(frame, shown, section) if m in visible or m not in shown.metrics]
-        table = spreadsheet_safe(visible_table(frame, shown.runs, metrics, steps))
+        intervals = provider.intervals(frame, shown.runs, view.level)
+        table = spreadsheet_safe(visible_table(frame, shown.runs, metrics, steps, intervals))
         return {"download": {"content": table.to_csv(index=False, float_format="%.6g"), "filename": f"{FILENAME}.csv"}}
 
     @app.callback(
@@ -76,6 +78,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         frame = current_frame(provider, uploads)
         shown = make_view(frame, view.runs, view.filter)
         steps = step_range(view, shown.bounds or (0, 1))
+        intervals = provider.intervals(frame, shown.runs, view.level)
         figure = export_figure(
             frame,
             shown,
@@ -85,6 +88,8 @@ def register(app: Dash, provider: DataProvider) -> None:
             title=chart_title(shown),
             colours=run_colours(run_names(frame)),
             options=view.chart_options(),
+            intervals=intervals,
+            near_best=near_best_steps(frame, shown, view.best, intervals, view.level, provider.paired_difference),
         )
         image_format = "svg" if ctx.triggered_id == ids.EXPORT_SVG else "png"
         return {"figure": {"figure": figure, "format": image_format, "filename": FILENAME}}

@@ -1,6 +1,6 @@
-"""Chart options: the best-checkpoint metric, smoothing, the axes and the table view. Their values are part of the
-view (components/viewstate.py), which also gives each control its default and range; the chart callback reads them
-from there."""
+"""Chart options: the best-checkpoint metric, smoothing, the intervals, the axes and the table view. Their values are
+part of the view (components/viewstate.py), which also gives each control its default and range; the chart callback
+reads them from there."""
 
 from __future__ import annotations
 
@@ -103,5 +103,32 @@ def display_control(axes: list[str]) -> html.Fieldset:
                 value=BY_KEY["table"].default,
                 className="radio-list",
             ),
+        ],
+    )
+
+
+def interval_control(note: str) -> html.Fieldset:
+    """The intervals' band switch and level, and a line on where the shown runs' intervals come from (the chart
+    callback keeps it up to date)."""
+    level = BY_KEY["level"]
+    return html.Fieldset(
+        className="control interval-control",
+        children=[
+            html.Legend("Uncertainty"),
+            dcc.Checklist(
+                id=ids.BAND_TOGGLE,
+                options=[{"label": "Shade each line's interval", "value": "bands"}],
+                value=BY_KEY["bands"].default,
+                className="radio-list",
+            ),
+            html.Div("Interval level", className="field-label", id="interval-level-label"),
+            dcc.RadioItems(
+                id=level.control,
+                options=[{"label": f"{value} %", "value": value} for _, value in level.choices],
+                value=level.default,
+                inline=True,
+                className="radio-list",
+            ),
+            html.P(note, id=ids.INTERVAL_NOTE, className="hint interval-note", **{"aria-live": "polite"}),
         ],
     )

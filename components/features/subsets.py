@@ -75,7 +75,8 @@ def register(app: Dash, provider: DataProvider) -> None:
         chart = None
         if section in sections:
             x_range = padded(step_range(view, shown.bounds or (0, 1)))
-            chart = subset_chart(frame, shown, section, x_range, view.chart_options())
+            intervals = provider.intervals(frame, shown.runs, view.level)
+            chart = subset_chart(frame, shown, section, x_range, view.chart_options(), intervals)
         if chart is None:
             if sections == previous and not section:
                 raise PreventUpdate

@@ -9,8 +9,8 @@ import json
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
 from components import ids
-from components.analysis import summary_rows, visible_table
-from components.best import best_panel_data, best_rows
+from components.analysis import INTERVAL_COLUMN, summary_rows, visible_table
+from components.best import best_panel_data, best_rows, near_best
 from components.features.common import MISSING, asks_for_missing_uploads, current_frame, step_range
 from components.metrics import subsets_of
 from components.provider import DataProvider, upload_tokens
@@ -18,14 +18,14 @@ from components.view import make_view
 from components.viewstate import LINES, TABLES, read_view
 
 # "decimals" says how a number is shown; "label" names a field shown instead where a row has it ("final" for a
-# final model's step: components/analysis.py summary_rows).
+# final model's step: components/analysis.py summary_rows), "interval" one shown under it (the value's interval).
 SUMMARY_COLUMNS = [
     {"name": "Run", "id": "run"},
     {"name": "Metric", "id": "metric"},
-    {"name": "First (%)", "id": "first", "decimals": 1},
-    {"name": "Last (%)", "id": "last", "decimals": 1},
-    {"name": "Change (points)", "id": "change", "decimals": 1},
-    {"name": "Peak (%)", "id": "peak", "decimals": 1},
+    {"name": "First (%)", "id": "first", "decimals": 1, "interval": "first_interval"},
+    {"name": "Last (%)", "id": "last", "decimals": 1, "interval": "last_interval"},
+    {"name": "Change (points)", "id": "change", "decimals": 1, "interval": "change_interval"},
+    {"name": "Peak (%)", "id": "peak", "decimals": 1, "interval": "peak_interval"},
     {"name": "Peak step", "id": "peak_step", "decimals": 0, "label": "peak_step_label"},
     {"name": "Lowest (%)", "id": "lowest", "decimals": 1},
     {"name": "Lowest step", "id": "lowest_step", "decimals": 0, "label": "lowest_step_label"},
@@ -42,9 +42,12 @@ def exported_metrics(frame, view, section) -> list[str]:
 
 def table_payload(table, toggled_metrics) -> dict:
     """A wide table as columns and JSON records (gaps as null) for the browser, naming the columns that follow
-    the metric toggles."""
+    the metric toggles (a metric's own and its bounds', "<metric> lo" and "<metric> hi") and the text ones."""
     records = table.astype(object).where(table.notna(), None).to_dict("records")
-    return {"columns": list(table.columns), "rows": records, "metrics": list(toggled_metrics)}
+    toggled = list(toggled_metrics)
+    follows = {f"{metric} {end}": metric for metric in toggled for end in ("lo", "hi") if f"{metric} {end}" in table}
+    return {"columns": list(table.columns), "rows": records, "metrics": toggled, "follows": follows,
+            "text": [INTERVAL_COLUMN] if INTERVAL_COLUMN in table else []}  # fmt: skip
 
 
 def data_table() -> html.Div:
@@ -91,7 +94,8 @@ def summary_section(summary: list[dict]) -> html.Section:
             html.H2("Summary of the visible steps", id="summary-heading"),
             html.P(
                 "Raw values in %, over the steps shown; change and volatility (the standard deviation of the changes "
-                "between consecutive checkpoints) in percentage points. Click a column header to sort.",
+                "between consecutive checkpoints) in percentage points. Under a value, its interval at the level "
+                "chosen under Uncertainty (≈: approximate). Click a column header to sort.",
                 className="hint",
             ),
             dcc.Store(id=ids.SUMMARY_ROWS, data=summary),
@@ -104,9 +108,17 @@ def summary_section(summary: list[dict]) -> html.Section:
 
 
 def bests_key(view, version, uploads) -> str:
-    """What the best checkpoints depend on: the runs shown, the metric, the data and the uploads."""
+    """What the best checkpoints depend on: the runs shown, the metric, the level, the data and the uploads."""
     tokens = upload_tokens(uploads)
-    return json.dumps([list(view.runs), view.filter, view.best, version or "", tokens], separators=(",", ":"))
+    return json.dumps([list(view.runs), view.filter, view.best, view.level, version or "", tokens],
+                      separators=(",", ":"))  # fmt: skip
+
+
+def bests_data(frame, shown, view, intervals, provider: DataProvider | None) -> dict:
+    """The best-checkpoint panel's data (components/best.py), with the checkpoints within noise of each best."""
+    bests = best_rows(frame, shown, view.best)
+    paired = provider.paired_difference if provider else None
+    return best_panel_data(frame, bests, near_best(frame, bests, intervals, view.level, paired), view.level)
 
 
 def register(app: Dash, provider: DataProvider) -> None:
@@ -133,16 +145,18 @@ def register(app: Dash, provider: DataProvider) -> None:
         shown = make_view(frame, view.runs, view.filter)
         steps = step_range(view, shown.bounds or (0, 0))
         # Rows of every metric: the browser keeps the visible ones, so toggling needs no request.
-        summary = summary_rows(frame, shown.runs, shown.metrics, steps)
+        intervals = provider.intervals(frame, shown.runs, view.level)
+        summary = summary_rows(frame, shown.runs, shown.metrics, steps, intervals, view.level,
+                               provider.paired_change(view.level))  # fmt: skip
         # The best checkpoints are over every step: a zoom leaves them (and the browser's panel) as they are.
         key = bests_key(view, _version, uploads)
         if (shown_bests or {}).get("key") == key:
             bests = no_update
         else:
-            bests = {**best_panel_data(frame, best_rows(frame, shown, view.best)), "key": key}
+            bests = {**bests_data(frame, shown, view, intervals, provider), "key": key}
         if not view.as_table:  # the plotted numbers are only sent while the table is shown
             return {"summary": summary, "rows": None, "bests": bests}
-        table = visible_table(frame, shown.runs, exported_metrics(frame, shown, section), steps)
+        table = visible_table(frame, shown.runs, exported_metrics(frame, shown, section), steps, intervals)
         return {"summary": summary, "rows": table_payload(table, shown.metrics), "bests": bests}
 
     app.clientside_callback(

@@ -27,7 +27,7 @@ STEP_NAMES = {"step", "steps", "globalstep", "trainingstep"}
 # Keys that result files and training logs carry besides scores; they are not metrics and not worth a note.
 NOT_METRICS = {
     "model", "modeltype", "chattemplate", "refmodel", "tokenizer", "numprompts", "accuracy", "run", "name",
-    "timestamp", "time", "walltime", "date", "checkpoint", "extraresults",
+    "timestamp", "time", "walltime", "date", "checkpoint", "extraresults", "interval",
 }  # fmt: skip
 MAX_STEP = 2**53  # steps beyond this are not exact as JSON numbers in the browser
 

@@ -341,10 +341,10 @@ def test_health_says_unavailable_while_the_page_cannot_be_built_and_the_page_say
     real = application.make_layout
     broken = {"on": True}
 
-    def make_layout(result, settings, version):
+    def make_layout(result, settings, version, provider=None):
         if broken["on"] and version != "unavailable":
             raise RuntimeError("a bug in building the page")
-        return real(result, settings, version)
+        return real(result, settings, version, provider)
 
     monkeypatch.setattr(application, "make_layout", make_layout)
     client = create_app(Settings(data_path=SHIPPED_RUN)).server.test_client()

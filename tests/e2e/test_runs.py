@@ -228,7 +228,8 @@ def test_several_runs_list_their_best_checkpoints_in_one_table_best_first(open_p
     page.locator("#best-table table").wait_for()
     table = best_table(page)
     assert table["header"][:2] == ["Run", "Best step"] and "Overall (%)" in table["header"]
-    overall = [float(row[table["header"].index("Overall (%)")]) for row in table["rows"]]
+    # A best value's interval is under it, on a line of its own.
+    overall = [float(row[table["header"].index("Overall (%)")].split("\n")[0]) for row in table["rows"]]
     assert overall == sorted(overall, reverse=True) and len(overall) >= 2
     runs = [row[0] for row in table["rows"]]
     assert {"cli-steps", "rm-checkpoints"} <= set(runs)
@@ -283,10 +284,13 @@ def test_a_section_opens_to_show_its_subsets(open_page, runs_url):
     choose(page, "#section-picker", "Chat Hard")
     page.wait_for_function(
         "() => { const g = document.querySelector('#subset-chart .js-plotly-plot');"
-        " return g && g.data && g.data.length === 6; }"
+        " return g && g.data && g.data.filter(t => !t.meta.band).length === 6; }"
     )
-    names = page.evaluate("() => document.querySelector('#subset-chart .js-plotly-plot').data.map(t => t.name)")
+    lines = "document.querySelector('#subset-chart .js-plotly-plot').data"
+    names = page.evaluate(f"() => {lines}.filter(t => !t.meta.band).map(t => t.name)")
     assert names[0] == "mt-bench-hard" and "llmbar-adver-manual" in names
+    # Each subset's interval, from the per-prompt files run_rm.py wrote beside the summaries.
+    assert page.evaluate(f"() => {lines}.filter(t => t.meta.band).length") == 6
 
 
 def chart_signature(page):

@@ -205,3 +205,110 @@ def test_the_unpaired_test_reads_intervals_as_normal_ones():
     assert intervals.unpaired_p(80, (78.04, 81.96), 80, (78.04, 81.96), 95) == pytest.approx(1.0)
     p = intervals.unpaired_p(80, (78.04, 81.96), 77, (75.04, 78.96), 95)
     assert p == pytest.approx(2 * (1 - 0.98341), abs=1e-3)  # z = 3 / sqrt(2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Where they are shown
+
+
+def test_each_line_with_an_interval_gets_a_band_under_it_and_its_hover_gives_the_interval(rm_run):
+    from components.figures import ChartOptions, build_figure
+    from components.view import make_view
+
+    (run,) = {run for run, _ in rm_run.outcomes}
+    found = intervals.interval_frame(rm_run.frame, [run], 95, outcomes=rm_run.outcomes)
+    view = make_view(rm_run.frame, [run])
+    figure = build_figure(rm_run.frame, view, visible_metrics=view.metrics, x_range=(100, 200), title="",
+                          intervals=found)  # fmt: skip
+    bands = [trace for trace in figure["data"] if trace["meta"].get("band")]
+    assert {trace["meta"]["metric"] for trace in bands} == set(view.metrics)
+    assert all(trace["fill"] == "toself" and trace["hoverinfo"] == "skip" for trace in bands)
+    chat_hard = next(t for t in figure["data"] if t["meta"] == {"metric": "Chat Hard"})
+    lo, hi = found[(found["metric"] == "Chat Hard") & (found["step"] == 100)][["lo", "hi"]].iloc[0]
+    assert chat_hard["text"][0] == f" ({lo:.1f}–{hi:.1f})" and chat_hard["hovertemplate"] == "%{y:.1f}%%{text}"
+    band = next(t for t in bands if t["meta"]["metric"] == "Chat Hard")
+    line = found[found["metric"] == "Chat Hard"].sort_values("step")
+    assert band["y"] == pytest.approx([*line["hi"], *line["lo"][::-1]])
+    without = build_figure(rm_run.frame, view, visible_metrics=view.metrics, x_range=(100, 200), title="",
+                           intervals=found, options=ChartOptions(bands=False))  # fmt: skip
+    assert not [t for t in without["data"] if t["meta"].get("band")]
+    assert next(t for t in without["data"] if t["meta"] == {"metric": "Chat Hard"})["text"] == chat_hard["text"]
+
+
+def test_an_approximate_interval_is_marked_so_in_the_hover():
+    from components.figures import Bounds, _hover_intervals
+
+    found = pd.DataFrame({"run": ["r"], "step": [0], "metric": ["Chat"], "lo": [70.0], "hi": [80.0],
+                          "kind": [intervals.APPROXIMATE]})  # fmt: skip
+    assert _hover_intervals(Bounds(found)("r", "Chat", np.array([0, 10])), 2) == [" (≈70.0–80.0)", ""]
+
+
+def test_the_summary_gives_first_last_and_peak_their_intervals_and_the_change_a_paired_one(rm_run):
+    from components.analysis import summary_rows
+
+    (run,) = {run for run, _ in rm_run.outcomes}
+    found = intervals.interval_frame(rm_run.frame, [run], 95, outcomes=rm_run.outcomes)
+
+    def paired(run_name, first, last):
+        a, b = intervals.bootstrap([rm_run.outcomes[(run_name, last)], rm_run.outcomes[(run_name, first)]])
+        return {m: (lo * 100, hi * 100, p) for m, (lo, hi, p) in intervals.difference_bounds(a, b, 95).items()}
+
+    (row,) = summary_rows(rm_run.frame, [run], ["Overall"], (100, 200), found, 95, paired)
+    first = found[(found["metric"] == "Overall") & (found["step"] == 100)].iloc[0]
+    assert row["first_interval"] == f"{first['lo']:.1f}–{first['hi']:.1f}"
+    assert {"last_interval", "peak_interval"} <= set(row)
+    lo, hi, _ = paired(run, 100, 200)["Overall"]
+    assert row["change_interval"] == f"{lo:+.1f}–{hi:+.1f}"
+    (unpaired,) = summary_rows(rm_run.frame, [run], ["Overall"], (100, 200), found, 95)
+    assert unpaired["change_interval"].startswith("≈")
+
+
+def test_the_table_and_its_csv_carry_the_bounds_and_the_csv_reads_back_with_them(rm_run, tmp_path):
+    from components.analysis import visible_table
+
+    (run,) = {run for run, _ in rm_run.outcomes}
+    found = intervals.interval_frame(rm_run.frame, [run], 95, outcomes=rm_run.outcomes)
+    table = visible_table(rm_run.frame, [run], ["Chat", "Overall"], (0, 1000), found)
+    assert list(table.columns) == ["run", "step", "Chat", "Chat lo", "Chat hi", "Overall", "Overall lo", "Overall hi",
+                                   "interval"]  # fmt: skip
+    assert set(table["interval"]) == {intervals.BOOTSTRAP}
+    table.drop(columns="run").to_csv(tmp_path / "again.csv", index=False)
+    again = loaded(tmp_path)
+    assert again.problems == ()
+    read_back = intervals.interval_frame(again.frame, ["again"], 95).sort_values(["metric", "step"])
+    expected = found[found["metric"].isin(["Chat", "Overall"])].sort_values(["metric", "step"])
+    assert read_back["lo"].tolist() == pytest.approx(expected["lo"].tolist())
+
+
+def test_checkpoints_within_noise_of_the_best_are_found_with_the_paired_test_where_it_can(rm_run):
+    from components.analysis import best_checkpoints
+    from components.best import PAIRED, UNPAIRED, near_best
+
+    (run,) = {run for run, _ in rm_run.outcomes}
+    found = intervals.interval_frame(rm_run.frame, [run], 95, outcomes=rm_run.outcomes)
+    bests = best_checkpoints(rm_run.frame, [run], "Overall")
+
+    def paired(run_a, step_a, run_b, step_b, level):
+        a, b = intervals.bootstrap([rm_run.outcomes[(run_b, step_b)], rm_run.outcomes[(run_a, step_a)]])
+        return {m: (lo * 100, hi * 100, p) for m, (lo, hi, p) in intervals.difference_bounds(a, b, level).items()}
+
+    near = near_best(rm_run.frame, bests, found, 95, paired)[run]
+    assert near.method == PAIRED and near.interval[2] == intervals.BOOTSTRAP
+    other = ({100, 200} - {bests[0].step}).pop()
+    p = paired(run, other, run, bests[0].step, 95)["Overall"][2]
+    assert (other in near.steps) == (p >= 0.05)
+    assert near_best(rm_run.frame, bests, found, 95).get(run).method == UNPAIRED
+
+
+def test_a_run_without_intervals_is_named_with_the_reason():
+    frame = pd.DataFrame({"run": ["seed"], "step": [0], "metric": ["Chat"], "value": [80.0]})
+    empty = intervals.interval_frame(frame, ["seed"], 95)
+    assert intervals.describe(empty, ["seed"], 95) == (
+        "No intervals: no per-prompt outcomes and no bounds in its file (columns such as “Chat Hard lo” and "
+        "“Chat Hard hi”, or “Chat Hard stderr”)."
+    )
+    found = pd.DataFrame({"run": ["rm"], "step": [0], "metric": ["Chat"], "lo": [1.0], "hi": [2.0],
+                          "kind": [intervals.BOOTSTRAP]})  # fmt: skip
+    assert intervals.describe(found, ["rm", "seed"], 95).startswith(
+        "95 % intervals: bootstrap over prompts (rm). No intervals for seed:"
+    )
