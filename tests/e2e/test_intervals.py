@@ -54,7 +54,7 @@ def test_bands_switch_off_and_a_higher_level_widens_every_interval_and_both_are_
     page.get_by_label("Shade each line's interval").uncheck()
     page.wait_for_function(f"() => {BANDS}.length === 0")
     page.get_by_label("99 %").check()
-    page.wait_for_function(f"() => /bands=off/.test(location.search) && /level=99/.test(location.search)")
+    page.wait_for_function("() => /bands=off/.test(location.search) && /level=99/.test(location.search)")
     page.wait_for_function(
         f"""() => {{
             const cell = [...document.querySelectorAll('#summary-table tr')]
