@@ -102,10 +102,8 @@ def summary_rows(
     positions = inside.groupby(["run", "metric"], sort=False, observed=True).indices
     steps, values = inside["step"].to_numpy(), inside["value"].to_numpy(dtype=float)
     finals = frame.attrs.get(FINALS, {})
-    bounds = _bounds_by_point(intervals, runs)
     rows = []
     for run in runs:
-        changes = None
         for metric in metrics:
             at = positions.get((run, metric))
             if at is None or at.size == 0:
@@ -114,21 +112,28 @@ def summary_rows(
             for field in ("peak_step", "lowest_step"):
                 if run in finals and row[field] == finals[run]:
                     row[f"{field}_label"] = FINAL_LABEL
-            if bounds:
-                if changes is None and paired_change is not None and row["first_step"] != row["last_step"]:
-                    changes = paired_change(run, row["first_step"], row["last_step"]) or {}
-                _add_intervals(row, bounds, (changes or {}).get(metric), level)
             rows.append(row)
+    if rows and intervals is not None and len(intervals):
+        bounds = _bounds_at(intervals, rows)
+        changes: dict[str, dict] = {}
+        for row in rows:
+            run = row["run"]
+            if paired_change is not None and run not in changes and row["first_step"] != row["last_step"]:
+                changes[run] = paired_change(run, row["first_step"], row["last_step"]) or {}
+            _add_intervals(row, bounds, changes.get(run, {}).get(row["metric"]), level)
     return rows
 
 
-def _bounds_by_point(intervals: pd.DataFrame | None, runs) -> dict[tuple, tuple[float, float, str]]:
-    if intervals is None or not len(intervals):
-        return {}
-    shown = intervals[intervals["run"].isin(list(runs))]
-    keys = zip(shown["run"], shown["metric"], shown["step"].tolist(), strict=True)
-    values = zip(shown["lo"].tolist(), shown["hi"].tolist(), shown["kind"].tolist(), strict=True)
-    return dict(zip(keys, values, strict=True))
+def _bounds_at(intervals: pd.DataFrame, rows: list[dict]) -> dict[tuple, tuple[float, float, str]]:
+    """The intervals at the points the summary rows name (first, last, peak), by (run, metric, step)."""
+    wanted = pd.DataFrame(
+        [(row["run"], row["metric"], row[field]) for row in rows for field in ("first_step", "last_step", "peak_step")],
+        columns=["run", "metric", "step"],
+    ).drop_duplicates()
+    found = wanted.merge(intervals.astype({"run": str, "metric": str}), on=["run", "metric", "step"])
+    keys = zip(found["run"], found["metric"], found["step"].tolist(), strict=True)
+    return dict(zip(keys, zip(found["lo"].tolist(), found["hi"].tolist(), found["kind"].tolist(), strict=True),
+                    strict=True))  # fmt: skip
 
 
 def _add_intervals(row: dict, bounds: dict, paired: tuple | None, level: float) -> None:

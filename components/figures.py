@@ -215,20 +215,19 @@ def _hover_intervals(bounds: pd.DataFrame | None, count: int) -> list[str]:
 def _band_trace(x, bounds: pd.DataFrame, *, colour: str, uid: str, meta: dict, common: dict) -> dict:
     """An interval's band: one closed shape per stretch of steps that all have an interval (Plotly closes each
     segment between gaps of its own: fill "toself")."""
-    lo, hi = bounds["lo"].to_numpy(dtype=float), bounds["hi"].to_numpy(dtype=float)
+    # Two decimals are finer than a pixel, and a band's numbers are a large part of a page's bytes.
+    lo, hi = np.round(bounds["lo"].to_numpy(dtype=float), 2), np.round(bounds["hi"].to_numpy(dtype=float), 2)
     x = np.asarray(x, dtype=float)
     present = ~np.isnan(lo) & ~np.isnan(hi) & ~np.isnan(x)
     xs, ys = [], []
     edges = np.flatnonzero(np.diff(np.concatenate([[0], present.astype(int), [0]])))
+    gap = np.array([np.nan])  # sent as null: where one shape ends and the next begins
     for start, end in zip(edges[::2], edges[1::2], strict=True):
-        if xs:
-            xs.append(None)
-            ys.append(None)
-        xs += [*x[start:end], *x[start:end][::-1]]
-        ys += [*hi[start:end], *lo[start:end][::-1]]
+        xs += [gap, x[start:end], x[start:end][::-1]]
+        ys += [gap, hi[start:end], lo[start:end][::-1]]
     return _scatter(
-        x=xs,
-        y=ys,
+        x=np.concatenate(xs[1:]) if xs else np.array([]),
+        y=np.concatenate(ys[1:]) if ys else np.array([]),
         name=meta.get("run") or meta.get("metric"),
         uid=uid + "b",
         meta={**meta, "band": True},

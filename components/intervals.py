@@ -325,17 +325,20 @@ def interval_frame(
     bounds_of: Callable[[list[tuple], float], list[dict]] | None = None,
     summary_runs: Iterable[str] = (),
     convention: str = LEADERBOARD,
+    metrics: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """The interval of every score of ``runs`` that has one (INTERVAL_COLUMNS, percent): from the bounds their
-    files carry, else from per-prompt ``outcomes`` (by (run, step); ``bounds_of(checkpoints' outcomes, level)``
-    works them out, checkpoints_bounds by default, which a caller may cache), else, for ``summary_runs`` (read
-    from RewardBench summaries), approximately from their subsets."""
+    """The interval of every score of ``runs`` (of ``metrics`` only, when given) that has one (INTERVAL_COLUMNS,
+    percent): from the bounds their files carry, else from per-prompt ``outcomes`` (by (run, step);
+    ``bounds_of(checkpoints' outcomes, level)`` works them out, checkpoints_bounds by default, which a caller may
+    cache), else, for ``summary_runs`` (read from RewardBench summaries), approximately from their subsets."""
+    wanted = None if metrics is None else set(metrics)
     bounds_of = bounds_of or (lambda kept, at: checkpoints_bounds(kept, at, convention))
     summary_runs = set(summary_runs)
     names = set(runs)
     shown = frame[frame["run"].isin(list(names))]
     # Most frames carry no bounds and no RewardBench summaries: their rows are not looked at one by one.
-    bound_names = [name for name in _metric_names(frame) if bound_parts(name) is not None]
+    bound_names = [name for name in _metric_names(frame)
+                   if bound_parts(name) is not None and (wanted is None or bound_parts(name)[1] in wanted)]  # fmt: skip
     carried = shown[shown["metric"].isin(bound_names)] if bound_names else shown.iloc[:0]
     parts = [_file_intervals(carried, shown, level)]
     taken = set(zip(parts[0]["run"], parts[0]["step"], parts[0]["metric"], strict=True))
@@ -343,7 +346,7 @@ def interval_frame(
     rows = []
     for ((run, step), _), bounds in zip(evaluated, bounds_of([kept for _, kept in evaluated], level), strict=True):
         for metric, (lo, hi) in bounds.items():
-            if (run, step, metric) not in taken:
+            if (run, step, metric) not in taken and (wanted is None or metric in wanted):
                 rows.append((run, step, metric, lo, hi, BOOTSTRAP))
     parts.append(pd.DataFrame(rows, columns=list(INTERVAL_COLUMNS)))
     taken |= {(run, step, metric) for run, step, metric, *_ in rows}
@@ -354,6 +357,8 @@ def interval_frame(
         wide = summaries.pivot_table(index=["run", "step"], columns="metric", values="value", observed=True)
         wide.columns = [str(column) for column in wide.columns]
         lo, hi = approximate_bounds(wide, level, convention)
+        if wanted is not None:
+            lo, hi = lo[[m for m in lo.columns if m in wanted]], hi[[m for m in hi.columns if m in wanted]]
         long = pd.DataFrame({"lo": lo.stack(), "hi": hi.stack()}).dropna().reset_index()
         long.columns = ["run", "step", "metric", "lo", "hi"]
         keep = [key not in taken and (key[0], key[1]) not in (outcomes or {}) for key in

@@ -23,8 +23,9 @@ def make_layout(result: LoadResult, settings: Settings, version: str, provider: 
     best = best_metric_choice(list(make_view(result.frame, names).metrics), "Overall")
     chart_options = ChartOptions(best_metric=best)
     level = chart_options.level
-    shown = make_view(result.frame, names).runs
-    intervals = provider.intervals(result.frame, shown, chart_options.level) if provider and shown else None
+    first_view = make_view(result.frame, names)
+    shown = first_view.runs
+    intervals = provider.intervals(result.frame, shown, level, first_view.metrics) if provider and shown else None
     state = chart_state(
         result.frame,
         names,

@@ -67,9 +67,10 @@ class DataProvider:
         frame, _ = parse_bytes(filename, raw, self.settings.overall_convention, limits=self.settings.limits)
         return frame
 
-    def intervals(self, frame: pd.DataFrame, runs, level: int) -> pd.DataFrame:
-        """The intervals of the scores of ``runs`` in ``frame`` (components/intervals.py interval_frame): from the
-        bounds their files carry, per-prompt outcomes, or RewardBench summaries."""
+    def intervals(self, frame: pd.DataFrame, runs, level: int, metrics=None) -> pd.DataFrame:
+        """The intervals of the scores of ``runs`` in ``frame`` (of ``metrics``, or every one; components/
+        intervals.py interval_frame): from the bounds their files carry, per-prompt outcomes, or RewardBench
+        summaries."""
         return interval_frame(
             frame,
             runs,
@@ -78,6 +79,7 @@ class DataProvider:
             bounds_of=self._bounds_of,
             summary_runs=frame.attrs.get(SUMMARIES, {}),
             convention=self.settings.overall_convention,
+            metrics=metrics,
         )
 
     def _bounds_of(self, checkpoints: list[tuple], level: int) -> list[dict]:

@@ -296,7 +296,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         best = best_metric_choice(list(shown.metrics), view.best)
         axes = axis_columns(frame, shown)
         x_axis = view.x if view.x in axes else "step"
-        intervals = provider.intervals(frame, shown.runs, view.level)
+        intervals = provider.intervals(frame, shown.runs, view.level, shown.metrics)
         state = chart_state(
             frame,
             view.runs,

@@ -58,7 +58,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         steps = step_range(view, shown.bounds or (0, 0))
         visible = set(view.metrics)
         metrics = [m for m in exported_metrics(frame, shown, section) if m in visible or m not in shown.metrics]
-        intervals = provider.intervals(frame, shown.runs, view.level)
+        intervals = provider.intervals(frame, shown.runs, view.level, metrics)
         table = spreadsheet_safe(visible_table(frame, shown.runs, metrics, steps, intervals))
         return {"download": {"content": table.to_csv(index=False, float_format="%.6g"), "filename": f"{FILENAME}.csv"}}
 
@@ -78,7 +78,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         frame = current_frame(provider, uploads)
         shown = make_view(frame, view.runs, view.filter)
         steps = step_range(view, shown.bounds or (0, 1))
-        intervals = provider.intervals(frame, shown.runs, view.level)
+        intervals = provider.intervals(frame, shown.runs, view.level, shown.metrics)
         figure = export_figure(
             frame,
             shown,

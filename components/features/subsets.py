@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 from components import ids
 from components.features.chart import GRAPH_CONFIG
 from components.features.common import MISSING, asks_for_missing_uploads, current_frame, step_range
+from components.metrics import subsets_of
 from components.provider import DataProvider
 from components.render import section_options, subset_chart
 from components.view import make_view
@@ -75,7 +76,8 @@ def register(app: Dash, provider: DataProvider) -> None:
         chart = None
         if section in sections:
             x_range = padded(step_range(view, shown.bounds or (0, 1)))
-            intervals = provider.intervals(frame, shown.runs, view.level)
+            subsets = subsets_of(section, frame.loc[frame["run"].isin(shown.runs), "metric"].unique())
+            intervals = provider.intervals(frame, shown.runs, view.level, subsets)
             chart = subset_chart(frame, shown, section, x_range, view.chart_options(), intervals)
         if chart is None:
             if sections == previous and not section:

@@ -145,7 +145,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         shown = make_view(frame, view.runs, view.filter)
         steps = step_range(view, shown.bounds or (0, 0))
         # Rows of every metric: the browser keeps the visible ones, so toggling needs no request.
-        intervals = provider.intervals(frame, shown.runs, view.level)
+        intervals = provider.intervals(frame, shown.runs, view.level, exported_metrics(frame, shown, section))
         summary = summary_rows(frame, shown.runs, shown.metrics, steps, intervals, view.level,
                                provider.paired_change(view.level))  # fmt: skip
         # The best checkpoints are over every step: a zoom leaves them (and the browser's panel) as they are.

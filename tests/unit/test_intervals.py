@@ -228,7 +228,7 @@ def test_each_line_with_an_interval_gets_a_band_under_it_and_its_hover_gives_the
     assert chat_hard["text"][0] == f" ({lo:.1f}–{hi:.1f})" and chat_hard["hovertemplate"] == "%{y:.1f}%%{text}"
     band = next(t for t in bands if t["meta"]["metric"] == "Chat Hard")
     line = found[found["metric"] == "Chat Hard"].sort_values("step")
-    assert band["y"] == pytest.approx([*line["hi"], *line["lo"][::-1]])
+    assert band["y"] == pytest.approx([*line["hi"], *line["lo"][::-1]], abs=0.005)
     without = build_figure(rm_run.frame, view, visible_metrics=view.metrics, x_range=(100, 200), title="",
                            intervals=found, options=ChartOptions(bands=False))  # fmt: skip
     assert not [t for t in without["data"] if t["meta"].get("band")]
