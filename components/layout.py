@@ -38,7 +38,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str, provider: 
             best,
             intervals,
             level,
-            provider.paired_difference if provider else None,
+            provider.paired_differences() if provider else None,
         ),  # fmt: skip
     )
     view = ViewState(

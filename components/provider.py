@@ -26,6 +26,7 @@ from components.loader import (
 from components.uploads import UploadStore, default_directory
 
 log = logging.getLogger(__name__)
+INTERVALS_KEPT = 8  # views' interval frames kept per worker
 BOUNDS_KEPT = 4096  # checkpoints' bootstrap intervals kept per worker, the oldest dropped first
 UPLOADED_SUFFIX = " (uploaded)"
 
@@ -42,6 +43,7 @@ class DataProvider:
         )
         self._bounds: dict[tuple, dict] = {}  # (a checkpoint's outcomes, level) -> its bootstrap intervals
         self._differences: dict[tuple, dict | None] = {}  # (outcomes of A, of B, level) -> paired B - A
+        self._intervals: dict[tuple, tuple] = {}  # interval_frame's answers: key -> (frame, outcomes, intervals)
 
     def signature(self) -> str:
         """The version of the data now (see components/datawatch.py): it changes when a data file does."""
@@ -70,17 +72,27 @@ class DataProvider:
     def intervals(self, frame: pd.DataFrame, runs, level: int, metrics=None) -> pd.DataFrame:
         """The intervals of the scores of ``runs`` in ``frame`` (of ``metrics``, or every one; components/
         intervals.py interval_frame): from the bounds their files carry, per-prompt outcomes, or RewardBench
-        summaries."""
-        return interval_frame(
+        summaries. The chart, the tables and the downloads ask for the same ones after a change: the last few are
+        kept while the frame is the same object (the loader's, while no file changed)."""
+        outcomes = self.load().outcomes
+        key = (id(frame), id(outcomes), tuple(runs), level, None if metrics is None else tuple(metrics))
+        kept = self._intervals.get(key)
+        if kept is not None and kept[0] is frame and kept[1] is outcomes:
+            return kept[2]
+        found = interval_frame(
             frame,
             runs,
             level,
-            outcomes=self.load().outcomes,
+            outcomes=outcomes,
             bounds_of=self._bounds_of,
             summary_runs=frame.attrs.get(SUMMARIES, {}),
             convention=self.settings.overall_convention,
             metrics=metrics,
         )
+        self._intervals[key] = (frame, outcomes, found)
+        while len(self._intervals) > INTERVALS_KEPT:
+            self._intervals.pop(next(iter(self._intervals)))
+        return found
 
     def _bounds_of(self, checkpoints: list[tuple], level: int) -> list[dict]:
         # A checkpoint's outcomes stay the same objects while its files are unchanged (the parse cache), so its
@@ -93,31 +105,33 @@ class DataProvider:
             self._bounds.pop(next(iter(self._bounds)))
         return [self._bounds.get((kept, level)) or {} for kept in checkpoints]
 
-    def paired_difference(self, run_a: str, step_a: int, run_b: str, step_b: int, level: int) -> dict | None:
-        """B - A for every score both checkpoints have, paired on their prompts: {metric: (lo, hi, p)} in points,
-        or None unless both have per-prompt outcomes on the same prompts."""
+    def paired_differences(self):
+        """A function (run_a, step_a, run_b, step_b, level) -> B - A for every score both checkpoints have, paired
+        on their prompts, {metric: (lo, hi, p)} in points, or None unless both have per-prompt outcomes on the same
+        prompts. The checkpoints are those loaded now: a caller asks many pairs of one load."""
         outcomes = self.load().outcomes
-        first, second = outcomes.get((run_a, step_a)), outcomes.get((run_b, step_b))
-        if not first or not second:
-            return None
-        key = (first, second, level)
-        if key not in self._differences:
-            replicates = bootstrap([second, first], self.settings.overall_convention)
-            self._differences[key] = (
-                None
-                if replicates is None
-                else {
-                    metric: (lo * 100, hi * 100, p)
-                    for metric, (lo, hi, p) in difference_bounds(*replicates, level).items()
+
+        def difference(run_a: str, step_a: int, run_b: str, step_b: int, level: int) -> dict | None:
+            first, second = outcomes.get((run_a, step_a)), outcomes.get((run_b, step_b))
+            if not first or not second:
+                return None
+            key = (first, second, level)
+            if key not in self._differences:
+                replicates = bootstrap([second, first], self.settings.overall_convention)
+                found = {} if replicates is None else difference_bounds(*replicates, level)
+                self._differences[key] = None if replicates is None else {
+                    metric: (lo * 100, hi * 100, p) for metric, (lo, hi, p) in found.items()
                 }  # fmt: skip
-            )
-            while len(self._differences) > BOUNDS_KEPT:
-                self._differences.pop(next(iter(self._differences)))
-        return self._differences[key]
+                while len(self._differences) > BOUNDS_KEPT:
+                    self._differences.pop(next(iter(self._differences)))
+            return self._differences[key]
+
+        return difference
 
     def paired_change(self, level: int):
         """The change from a run's first to its last step shown, paired (summary_rows' ``paired_change``)."""
-        return lambda run, first, last: self.paired_difference(run, first, run, last, level)
+        difference = self.paired_differences()
+        return lambda run, first, last: difference(run, first, run, last, level)
 
     def outcomes(self, run: str, step: int) -> tuple:
         """A checkpoint's per-prompt outcomes (components/outcomes.py), one per per-prompt file; () without any."""

@@ -308,7 +308,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             options=replace(options, best_metric=best, x_axis=x_axis),
             hidden_runs=hidden_runs,
             intervals=intervals,
-            near_best=near_best_steps(frame, shown, best, intervals, view.level, provider.paired_difference),
+            near_best=near_best_steps(frame, shown, best, intervals, view.level, provider.paired_differences()),
         )
         now = {"metrics": state.visible_metrics, "steps": state.slider_value, "best": best, "x": x_axis}
         before = {"metrics": list(view.metrics), "steps": [int(s) for s in view.steps or ()], "best": view.best,

@@ -117,7 +117,7 @@ def bests_key(view, version, uploads) -> str:
 def bests_data(frame, shown, view, intervals, provider: DataProvider | None) -> dict:
     """The best-checkpoint panel's data (components/best.py), with the checkpoints within noise of each best."""
     bests = best_rows(frame, shown, view.best)
-    paired = provider.paired_difference if provider else None
+    paired = provider.paired_differences() if provider else None
     return best_panel_data(frame, bests, near_best(frame, bests, intervals, view.level, paired), view.level)
 
 
