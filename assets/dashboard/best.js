@@ -86,8 +86,9 @@
     var order = sort || { column: "metric:" + best.metric, descending: true };
     rb.tables.renderTable("best-table", rb.ids.BEST_SORT, columns, rb.tables.sortRows(rows, order), order);
     if (noise) {
-      panel.appendChild(element("p", "Within noise: not significantly below the run's best (" +
-        best.runs.filter(function (run) { return run.test; })[0].test +
+      var tests = [];
+      best.runs.forEach(function (run) { if (run.test && tests.indexOf(run.test) < 0) { tests.push(run.test); } });
+      panel.appendChild(element("p", "Within noise: not significantly below the run's best (" + tests.join("; ") +
         "). The highest of many noisy points overstates how good it is.")).className = "hint";
     }
     best.runs.filter(function (run) { return run.subsets.length; }).forEach(function (run) {
