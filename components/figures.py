@@ -188,9 +188,6 @@ class Bounds:
             shown = intervals if runs is None else intervals[intervals["run"].isin(list(runs))]
             self._groups = {key: rows.set_index("step") for key, rows in shown.groupby(["run", "metric"], sort=False)}
 
-    def __bool__(self) -> bool:
-        return bool(self._groups)
-
     def __call__(self, run: str, metric: str, steps: np.ndarray) -> pd.DataFrame | None:
         """lo, hi and kind at each of ``steps`` (NaN and None where a step has none), or None without any."""
         rows = self._groups.get((run, metric))

@@ -26,7 +26,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from components.metrics import bound_parts, is_score
+from components.metrics import OVERALL, RB2_SCORE, bound_parts, is_score
 from components.outcomes import TIES, Outcomes, ties_from_sums, ties_units
 from components.scoring import (
     LEADERBOARD,
@@ -50,7 +50,6 @@ INTERVAL_COLUMNS = ("run", "step", "metric", "lo", "hi", "kind")
 
 # Prompt counts of every score a summary carries by subset, as the metric names the frame uses.
 _RB2 = {f"RB2 {category}": count for category, count in RB2_PROMPT_COUNTS.items()}
-_OVERALL, _RB2_SCORE = "Overall", "RB2 Score"
 
 
 def z_value(level: float) -> float:
@@ -234,15 +233,15 @@ def approximate_bounds(values: pd.DataFrame, level: float, convention: str = LEA
             variance[score] = sum(variance[subset] * (weights[subset] / total) ** 2 for subset in present)
     if all(section in variance for section in SECTIONS):
         sections = sum(variance[section] for section in SECTIONS)
-        variance[_OVERALL] = sections / 16
+        variance[OVERALL] = sections / 16
         if convention == PAPER and PRIOR_SETS in variance:
-            variance[_OVERALL] = variance[_OVERALL].where(
+            variance[OVERALL] = variance[OVERALL].where(
                 values.get(PRIOR_SETS, pd.Series(np.nan, index=values.index)).isna(),
                 (4 * sections + variance[PRIOR_SETS]) / 81,
             )
     categories = [f"RB2 {category}" for category in RB2_CATEGORIES]
     if all(category in variance for category in categories):
-        variance[_RB2_SCORE] = sum(variance[category] for category in categories) / 36
+        variance[RB2_SCORE] = sum(variance[category] for category in categories) / 36
     for score, var in variance.items():
         if score in counts or score not in values.columns:
             continue
