@@ -18,6 +18,7 @@ from flask import Response
 from components import private, security
 from components.config import DATA_ENV_VAR, ConfigError, Settings
 from components.features import register_callbacks
+from components.intervals import DEFAULT_LEVEL
 from components.layout import make_layout
 from components.loader import DataError, LoadResult, empty_frame
 from components.private.page import VENDOR_DIR
@@ -36,7 +37,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     """
     settings = settings or Settings.from_env()
     provider = DataProvider(settings)
-    for problem in provider.load().problems:
+    for problem in (*provider.load().problems, *provider.references(DEFAULT_LEVEL)[1]):
         log.warning("%s", problem)
     app = private.DashboardPage(
         __name__,
@@ -106,6 +107,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="PATH",
         help=f"run file or directory of runs to show (default: ${DATA_ENV_VAR}, else the shipped run)",
     )
+    parser.add_argument(
+        "--references",
+        type=Path,
+        metavar="PATH",
+        help="result file or directory of results to draw as reference lines, such as a published model's "
+        "RewardBench result (default: $REWARDBENCH_REFERENCES, else none)",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error(f"--port {args.port}: a port is a number from 1 to 65535")
@@ -119,6 +127,8 @@ def main(argv: list[str] | None = None) -> None:
         settings = Settings.from_env()
         if args.data is not None:
             settings = replace(settings, data_path=args.data)
+        if args.references is not None:
+            settings = replace(settings, references=args.references)
         app = create_app(settings)
     except (ConfigError, DataError) as error:
         sys.exit(f"{PROGRAM}: {error}")

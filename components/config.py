@@ -177,6 +177,7 @@ class Settings:
     upload_hours: float = 24.0
     upload_store_mb: float = 512.0
     private_hooks: bool = True
+    references: Path | None = None  # result files drawn as horizontal lines in every panel (components/references.py)
 
     def __post_init__(self) -> None:
         try:
@@ -281,4 +282,5 @@ class Settings:
             upload_hours=read("REWARDBENCH_UPLOAD_HOURS", lambda raw: _hours(_number(raw)), 24.0),
             upload_store_mb=read("REWARDBENCH_UPLOAD_STORE_MB", lambda raw: _upload_limit(_number(raw)), 512.0),
             private_hooks=read("REWARDBENCH_PRIVATE_HOOKS", _yes_or_no, True),
+            references=read("REWARDBENCH_REFERENCES", lambda raw: Path(raw).expanduser(), None),
         )

@@ -19,10 +19,11 @@ import plotly.io as pio
 
 from components.analysis import SMOOTHING_OFF, best_checkpoints, smooth
 from components.checkpoints import FINAL_LABEL
-from components.intervals import DEFAULT_LEVEL, interval_label
+from components.intervals import APPROXIMATE, DEFAULT_LEVEL, interval_label
 from components.loader import FINALS
 from components.metrics import OVERALL, axis_label
 from components.palette import MARKER_SYMBOLS, RUN_PALETTE, THEMES, Theme, metric_colour, translucent
+from components.references import Reference, chance_level, shown_values
 from components.view import View
 from components.zoom import AxisScale, StepRange, axis_scale, fit_value_range
 
@@ -68,6 +69,7 @@ class ChartOptions:
     x_axis: str = "step"  # or an axis column the runs carry, such as "x:Epoch"
     bands: bool = True  # a shaded band of each line's interval, where it has one
     level: int = DEFAULT_LEVEL  # of the intervals, in percent
+    chance: bool = False  # a line at the chance level in each panel (50 %; RewardBench 2: 25 %)
 
     @property
     def palette(self) -> Theme:
@@ -104,10 +106,57 @@ def figure_height(view: View) -> int | None:
     return None if view.single_run else 90 + PANEL_HEIGHT_PX * max(len(view.metrics), 1)
 
 
-def y_range(frame: pd.DataFrame, metrics, x_range: StepRange, options: ChartOptions) -> list[float] | None:
+def y_range(
+    frame: pd.DataFrame, metrics, x_range: StepRange, options: ChartOptions, references=()
+) -> list[float] | None:
     if options.y_scale == "full":
         return list(FULL_SCALE)
-    return fit_value_range(frame, metrics, x_range)
+    return fit_value_range(frame, metrics, x_range, shown_values(references, metrics, options.chance))
+
+
+REFERENCE_DASH, CHANCE_DASH = "dash", "dot"
+
+
+def _reference_marks(metrics, references, options: ChartOptions, yref: str, colour_of, shown=None) -> tuple:
+    """The reference lines of ``metrics`` across a plot (a dashed line over the band of its interval, labelled
+    at the right) and, with options.chance, the chance level (dotted): (shapes, annotations, the values each
+    metric's lines put on the y axis, for the browser's fit). Named "ref:<metric>" so that they follow their
+    metric's toggle (assets/dashboard/lines.js)."""
+    shapes, annotations, values = [], [], {}
+    shown = set(metrics) if shown is None else set(shown)
+    marks = [(reference, REFERENCE_DASH) for reference in references if reference.metric in set(metrics)]
+    if options.chance:
+        # One line per chance level: it belongs to no one metric, and stays while its metrics come and go.
+        levels = {chance_level(metric): metric for metric in metrics}
+        marks += [(Reference("chance", metric, level), CHANCE_DASH) for level, metric in levels.items()]
+        for metric in metrics:
+            values.setdefault(metric, []).append(chance_level(metric))
+    several = len(metrics) > 1
+    for index, (reference, dash) in enumerate(marks):
+        chance = dash == CHANCE_DASH
+        colour = options.palette.axis_line if chance else colour_of(reference.metric)
+        visible = chance or reference.metric in shown
+        name = "chance" if chance else f"ref:{reference.metric}"
+        across = {"xref": "paper", "x0": 0, "x1": 1, "yref": yref, "name": name, "visible": visible}
+        if reference.lo is not None and reference.hi is not None and options.bands:
+            band = translucent(colour, 0.1)
+            shapes.append({"type": "rect", "y0": reference.lo, "y1": reference.hi, "fillcolor": band,
+                           "line": {"width": 0}, "layer": "below", **across})  # fmt: skip
+        shapes.append({"type": "line", "y0": reference.value, "y1": reference.value,
+                       "line": {"color": colour, "width": 1.5, "dash": dash}, **across})  # fmt: skip
+        interval = (f" ({interval_label(reference.lo, reference.hi, APPROXIMATE if reference.approximate else None)})"
+                    if reference.lo is not None else "")  # fmt: skip
+        # In the one-run chart several metrics' lines lie close: each label names its metric, every other one
+        # under its line.
+        what = "" if chance or not several else f" {plotly_text(reference.metric)}"
+        annotations.append({"x": 1, "xref": "paper", "xanchor": "right", "y": reference.value, "yref": yref,
+                            "yanchor": "top" if several and index % 2 else "bottom", "showarrow": False,
+                            "font": {"size": 11, "color": colour}, "name": name, "visible": visible,
+                            "text": f"{plotly_text(reference.name)}{what} {reference.value:.1f}%{interval}",
+                            })  # fmt: skip
+        if not chance:
+            values.setdefault(reference.metric, []).extend(shown_values([reference], [reference.metric], False))
+    return shapes, annotations, values
 
 
 def step_axis(frame: pd.DataFrame, view: View, options: ChartOptions) -> AxisScale | None:
@@ -460,19 +509,22 @@ def build_figure(
     options: ChartOptions | None = None,
     intervals: pd.DataFrame | None = None,
     near_best=None,
+    references=(),
 ) -> dict:
     """The chart for ``view``: metrics not in ``visible_metrics`` are hidden (their legend entry or panel); each
     line's interval (``intervals``: components/intervals.py interval_frame) in its hover and as a band, and the
-    checkpoints within noise of a run's best (``near_best``: run -> steps) ringed."""
+    checkpoints within noise of a run's best (``near_best``: run -> steps) ringed; ``references``
+    (components/references.py) across the plot."""
     options = options or ChartOptions()
     if not view.runs or not view.metrics:
         return empty_figure(title, empty_message, options)
     bounds = Bounds(intervals, view.runs)
     near = dict(near_best or {})
     if view.single_run:
-        return _lines_figure(frame, view, set(visible_metrics or ()), x_range, title, options, bounds, near)
+        return _lines_figure(frame, view, set(visible_metrics or ()), x_range, title, options, bounds, near,
+                             references)  # fmt: skip
     return _panels_figure(frame, view, set(visible_metrics or ()), x_range, title, colours or {}, options, bounds,
-                          near)  # fmt: skip
+                          near, references)  # fmt: skip
 
 
 def empty_figure(title: str, message: str, options: ChartOptions | None = None) -> dict:
@@ -493,7 +545,7 @@ def empty_figure(title: str, message: str, options: ChartOptions | None = None) 
 
 
 def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, options: ChartOptions,
-                  bounds: Bounds = NO_BOUNDS, near: dict | None = None) -> dict:  # fmt: skip
+                  bounds: Bounds = NO_BOUNDS, near: dict | None = None, references=()) -> dict:  # fmt: skip
     run = view.runs[0]
     scale = step_axis(frame, view, options)
     lines = _Lines(frame, view.runs)
@@ -523,7 +575,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     layout["legend"]["title"] = {"text": "Metric"}
     run_frame = frame[frame["run"] == run]
     layout["yaxis"] = _y_axis(
-        options, title={"text": "RewardBench (%)"}, range=y_range(run_frame, visible, x_range, options)
+        options, title={"text": "RewardBench (%)"}, range=y_range(run_frame, visible, x_range, options, references)
     )
     annotations = []
     if options.best_metric in view.metrics:
@@ -560,8 +612,11 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
                     "name": f"best:{best.metric}",
                 }
             )
-    layout["annotations"] = annotations
     layout["margin"] = {**layout["margin"], "t": BEST_LABEL_MARGIN_PX} if annotations else layout["margin"]
+    colour_of = lambda metric: metric_colour(metric, view.metrics.index(metric))  # noqa: E731
+    shapes, labels, values = _reference_marks(view.metrics, references, options, "y", colour_of, visible)
+    layout.update(annotations=annotations + labels, shapes=shapes)
+    layout["meta"]["references"] = values
     _mark_finals(layout, frame, view.runs, options)
     figure = _figure(traces, layout, options.palette)
     return figure
@@ -648,7 +703,7 @@ EXPORT_HEIGHT_PX = 560
 
 def export_figure(
     frame: pd.DataFrame, view: View, *, visible_metrics, hidden_runs, x_range: StepRange, title: str, colours,
-    options: ChartOptions, intervals: pd.DataFrame | None = None, near_best=None,
+    options: ChartOptions, intervals: pd.DataFrame | None = None, near_best=None, references=(),
 ) -> dict:  # fmt: skip
     """The chart as one figure for a PNG or SVG download: the one-run chart, or the shown panels stacked with the
     runs still shown in the legend beside them."""
@@ -656,14 +711,15 @@ def export_figure(
     runs = view.runs if view.single_run else tuple(run for run in view.runs if run not in set(hidden_runs or ()))
     shown = View(runs=runs, metrics=view.metrics if view.single_run else metrics, bounds=view.bounds)
     figure = build_figure(frame, shown, visible_metrics=metrics, x_range=x_range, title=title, colours=colours,
-                          options=options, intervals=intervals, near_best=near_best)  # fmt: skip
+                          options=options, intervals=intervals, near_best=near_best,
+                          references=references)  # fmt: skip
     figure["layout"]["width"] = EXPORT_WIDTH_PX
     figure["layout"]["height"] = figure_height(shown) or EXPORT_HEIGHT_PX
     return figure
 
 
 def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, colours, options,
-                   bounds: Bounds = NO_BOUNDS, near: dict | None = None) -> dict:  # fmt: skip
+                   bounds: Bounds = NO_BOUNDS, near: dict | None = None, references=()) -> dict:  # fmt: skip
     """All panels in one figure (the subset chart): shown panels share the height, hidden ones are folded away."""
     traces = []
     shown_panels = [metric for metric in view.metrics if metric in visible]
@@ -684,9 +740,13 @@ def _panels_figure(frame, view: View, visible: set[str], x_range, title: str, co
             visible=is_shown,
             ticksuffix="%",
             nticks=5,
-            range=y_range(shown, [metric], x_range, options),
+            range=y_range(shown, [metric], x_range, options, references),
         )
         annotations.append(_panel_label(metric, reference, is_shown))
+        marks, labels, _ = _reference_marks([metric], references, options, reference, lambda _m: options.palette.text,
+                                            [metric] if is_shown else [])  # fmt: skip
+        layout.setdefault("shapes", []).extend(marks)
+        annotations += labels
         axes = {"xaxis": "x", "yaxis": reference}
         traces += _panel_traces(
             frame, lines, view, metric, colours, options, visible=lambda _run, shown=is_shown: shown, axes=axes,
@@ -723,6 +783,7 @@ def build_chart(
     hidden_runs=(),
     intervals: pd.DataFrame | None = None,
     near_best=None,
+    references=(),
 ) -> Chart:
     """The main chart for ``view``: with one run a figure of one line per metric, with several a panel per metric.
     Metrics not in ``visible_metrics`` are hidden; runs in ``hidden_runs`` were hidden from the legend."""
@@ -730,7 +791,7 @@ def build_chart(
     if view.single_run or not view.metrics:
         figure = build_figure(frame, view, visible_metrics=visible_metrics, x_range=x_range, title=title,
                               colours=colours, empty_message=empty_message, options=options,
-                              intervals=intervals, near_best=near_best)  # fmt: skip
+                              intervals=intervals, near_best=near_best, references=references)  # fmt: skip
         return Chart(title=title, panels={LINES_PANEL: figure})
     colours = colours or {}
     hidden = set(hidden_runs or ())
@@ -745,13 +806,16 @@ def build_chart(
         layout = _base_layout("", x_range, "panel", [metric], options, scale)
         layout.pop("title")
         layout.update(showlegend=False, margin={"l": 64, "r": 24, "t": 28, "b": 48})
-        layout["annotations"] = [_panel_label(metric, "y")]
+        marks, labels, values = _reference_marks([metric], references, options, "y", lambda _m: options.palette.text)
+        layout["annotations"] = [_panel_label(metric, "y"), *labels]
+        layout["shapes"] = marks
+        layout["meta"]["references"] = values
         _mark_finals(layout, frame, view.runs, options)
         # Fixed margins that fit the labels: with automargin Plotly measures them and draws the panel a second time
         # whenever a zoom changes them, which doubled the cost of a panel's first zoom.
         layout["xaxis"].update(automargin=False, title={**layout["xaxis"]["title"], "standoff": 4})
         layout["yaxis"] = _y_axis(options, ticksuffix="%", nticks=5, automargin=False,
-                                  range=y_range(fitted, [metric], x_range, options))  # fmt: skip
+                                  range=y_range(fitted, [metric], x_range, options, references))  # fmt: skip
         traces = _panel_traces(
             frame, lines, view, metric, colours, options, axes=None, scale=scale, bounds=bounds,
             near=dict(near_best or {}), visible=lambda run: "legendonly" if run in hidden else True,
@@ -789,11 +853,11 @@ def _runs_in_sight(shown: pd.DataFrame, hidden_runs) -> pd.DataFrame:
 
 def zoom_updates(
     frame: pd.DataFrame, view: View, visible_metrics, x_range: StepRange, options: ChartOptions | None = None,
-    hidden_runs=(),
+    hidden_runs=(), references=(),
 ) -> dict[str, dict[tuple, object]]:  # fmt: skip
     """The layout values a zoom to the steps ``x_range`` changes in each panel of the main chart (keyed as
     Chart.panels), by location: the x axis range (in the chosen axis unit) and the y range fitting what is shown
-    (``hidden_runs`` were hidden from the legend)."""
+    (``hidden_runs`` were hidden from the legend) and the reference lines."""
     options = options or ChartOptions()
     scale = step_axis(frame, view, options)
     x_axis = {("layout", "xaxis", "range"): list(x_range if scale is None else scale.to_axis(x_range))}
@@ -801,6 +865,10 @@ def zoom_updates(
     panels = {LINES_PANEL: set(visible_metrics or ())} if view.single_run else {m: [m] for m in view.metrics}
     updates = {}
     for panel, metrics in panels.items():
-        fitted = None if options.y_scale == "full" else fit_value_range(shown, metrics, x_range)
+        fitted = (
+            None
+            if options.y_scale == "full"
+            else fit_value_range(shown, metrics, x_range, shown_values(references, metrics, options.chance))
+        )
         updates[panel] = x_axis if fitted is None else {**x_axis, ("layout", "yaxis", "range"): fitted}
     return updates

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dash import html
 
 from components.analysis import summary_rows
@@ -26,12 +28,15 @@ def make_layout(result: LoadResult, settings: Settings, version: str, provider: 
     first_view = make_view(result.frame, names)
     shown = first_view.runs
     intervals = provider.intervals(result.frame, shown, level, first_view.metrics) if provider and shown else None
+    references, reference_problems = provider.references(level) if provider else ([], ())
+    result = replace(result, problems=(*result.problems, *reference_problems))
     state = chart_state(
         result.frame,
         names,
         empty_message=f"No runs found in {runs.display_path(settings.data_path)}",
         options=chart_options,
         intervals=intervals,
+        references=references,
         near_best=near_best_steps(
             result.frame,
             make_view(result.frame, names),

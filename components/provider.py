@@ -12,6 +12,7 @@ import pandas as pd
 
 from components.config import Settings
 from components.datawatch import DataWatch
+from components.formats.base import DataError
 from components.intervals import bootstrap, checkpoints_bounds, difference_bounds, interval_frame
 from components.loader import (
     SUMMARIES,
@@ -23,6 +24,7 @@ from components.loader import (
     parse_bytes,
     renamed_attrs,
 )
+from components.references import Reference, references_from
 from components.uploads import UploadStore, default_directory
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ class DataProvider:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._cache = ParseCache(settings.limits)
+        self._reference_cache = ParseCache(settings.limits)
         self._watch = DataWatch(settings.data_path, SUPPORTED_SUFFIXES)
         self.uploads = UploadStore(
             settings.upload_dir or default_directory(),
@@ -104,6 +107,22 @@ class DataProvider:
         while len(self._bounds) > BOUNDS_KEPT:
             self._bounds.pop(next(iter(self._bounds)))
         return [self._bounds.get((kept, level)) or {} for kept in checkpoints]
+
+    def references(self, level: int) -> tuple[list[Reference], tuple[str, ...]]:
+        """The reference lines (REWARDBENCH_REFERENCES / --references) with their intervals at ``level``, and what
+        could not be read of them (each a message naming the file); none without references."""
+        path = self.settings.references
+        if path is None:
+            return [], ()
+        try:
+            result = load_path(path, self.settings.overall_convention, self._reference_cache)
+        except DataError as error:
+            return [], (f"references: {error}",)
+        runs = list(result.frame["run"].cat.categories) if len(result.frame) else []
+        intervals = interval_frame(result.frame, runs, level, outcomes=result.outcomes,
+                                   summary_runs=result.frame.attrs.get(SUMMARIES, {}),
+                                   convention=self.settings.overall_convention)  # fmt: skip
+        return references_from(result.frame, intervals), tuple(f"references: {p}" for p in result.problems)
 
     def paired_differences(self):
         """A function (run_a, step_a, run_b, step_b, level) -> B - A for every score both checkpoints have, paired

@@ -77,6 +77,7 @@ def chart_state(
     hidden_runs=(),
     intervals: pd.DataFrame | None = None,
     near_best=None,
+    references=(),
 ) -> ChartState:
     """Everything the chart and its controls show, keeping the user's metric choices and zoom where they apply."""
     view = make_view(frame, selected, pattern)
@@ -100,6 +101,7 @@ def chart_state(
         hidden_runs=hidden_runs,
         intervals=intervals,
         near_best=near_best,
+        references=references,
     )
     shown = frame[frame["run"].isin(view.runs) & frame["metric"].isin(view.metrics)]
     steps = sorted(int(step) for step in shown["step"].unique())
@@ -124,7 +126,7 @@ def section_options(frame: pd.DataFrame, view: View) -> list[str]:
 
 def subset_chart(
     frame: pd.DataFrame, view: View, section: str, x_range, options: ChartOptions | None = None,
-    intervals: pd.DataFrame | None = None,
+    intervals: pd.DataFrame | None = None, references=(),
 ) -> tuple[dict, int | None] | None:  # fmt: skip
     """The subsets of one section over steps for the shown runs and the height it needs; None without subsets."""
     runs = [run for run in view.runs if subsets_of(section, frame.loc[frame["run"] == run, "metric"].unique())]
@@ -143,5 +145,6 @@ def subset_chart(
         colours=run_colours(run_names(frame)),
         options=options,
         intervals=intervals,
+        references=references,
     )
     return figure, figure_height(subset_view)

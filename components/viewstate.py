@@ -176,6 +176,15 @@ FIELDS = (
         choices=tuple((str(level), level) for level in LEVELS),
         readers=EVERY_SERVER_READER,
     ),  # fmt: skip
+    Field(
+        "chance",
+        ids.CHANCE_TOGGLE,
+        "chance",
+        CHOICE,
+        default=["chance"] if _DEFAULTS.chance else [],
+        choices=(("off", []), ("on", ["chance"])),
+        readers=DRAWING,
+    ),  # fmt: skip
     # The theme shown (light or dark): the browser works it out from the Theme choice and the system's setting.
     Field(
         "theme",
@@ -217,6 +226,7 @@ class ViewState:
     x: str = _DEFAULTS.x_axis
     bands: list = field(default_factory=lambda: ["bands"] if _DEFAULTS.bands else [])
     level: int = _DEFAULTS.level
+    chance: list = field(default_factory=lambda: ["chance"] if _DEFAULTS.chance else [])
     theme: str = _DEFAULTS.theme
 
     @property
@@ -234,6 +244,7 @@ class ViewState:
             x_axis=self.x or _DEFAULTS.x_axis,
             bands="bands" in self.bands,
             level=int(self.level),
+            chance="chance" in self.chance,
         )
 
     def drawn_from(self) -> dict:

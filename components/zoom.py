@@ -117,16 +117,18 @@ def step_bounds(frame: pd.DataFrame) -> StepRange:
     return (float(frame["step"].min()), float(frame["step"].max()))
 
 
-def fit_value_range(frame: pd.DataFrame, metrics, x_range: StepRange) -> list[float] | None:
-    """A y range around the values of ``metrics`` at steps inside ``x_range``; None when there are none.
+def fit_value_range(frame: pd.DataFrame, metrics, x_range: StepRange, extra=()) -> list[float] | None:
+    """A y range around the values of ``metrics`` at steps inside ``x_range`` and the ``extra`` values (reference
+    lines across the plot); None when there are none.
 
     assets/dashboard/lines.js applies the same rule in the browser when lines are shown or hidden.
     """
     low, high = sorted(x_range)
     shown = frame[frame["metric"].isin(list(metrics or ())) & frame["step"].between(low, high)]["value"].dropna()
-    if shown.empty:
+    values = [*shown.tolist(), *extra]
+    if not values:
         return None
-    bottom, top = float(shown.min()), float(shown.max())
+    bottom, top = float(min(values)), float(max(values))
     margin = max((top - bottom) * 0.08, 0.5)
     return [bottom - margin, top + margin]
 

@@ -43,9 +43,10 @@
   }
 
   // The rule of fit_value_range in components/zoom.py (tests/e2e/test_browser_rules.py runs both on shared cases).
-  function fitValueRange(traces, shownMetrics, stepRange) {
-    var bottom = Infinity;
-    var top = -Infinity;
+  // ``extra``: values that reference lines across the plot put on the axis.
+  function fitValueRange(traces, shownMetrics, stepRange, extra) {
+    var bottom = Math.min.apply(null, [Infinity].concat(extra || []));
+    var top = Math.max.apply(null, [-Infinity].concat(extra || []));
     traces.forEach(function (trace) {
       // An interval's band is not fitted, as on the server: the axis fits the scores.
       if (shownMetrics.indexOf(trace.meta.metric) < 0 || trace.meta.band) { return; }
@@ -61,18 +62,28 @@
     return [bottom - margin, top + margin];
   }
 
+  // What the reference lines of the shown metrics put on the y axis (layout.meta.references, by metric: figures.py).
+  function referenceValues(figure, shownMetrics) {
+    var byMetric = (figure.layout.meta && figure.layout.meta.references) || {};
+    return shownMetrics.reduce(function (values, metric) { return values.concat(byMetric[metric] || []); }, []);
+  }
+
   function patchLines(patch, figure, shown) {
     figure.data.forEach(function (trace, i) {
       patch.assign(["data", i, "visible"], shown.indexOf(trace.meta.metric) >= 0 ? true : "legendonly");
     });
-    (figure.layout.annotations || []).forEach(function (note, k) {
-      if (note.name && note.name.indexOf("best:") === 0) {
-        patch.assign(["layout", "annotations", k, "visible"], shown.indexOf(note.name.slice(5)) >= 0);
-      }
+    // The best checkpoint's label ("best:<metric>") and reference lines ("ref:<metric>") follow their metric.
+    ["annotations", "shapes"].forEach(function (kind) {
+      (figure.layout[kind] || []).forEach(function (item, k) {
+        var owner = item.name && /^(best|ref):/.exec(item.name);
+        if (owner) {
+          patch.assign(["layout", kind, k, "visible"], shown.indexOf(item.name.slice(owner[0].length)) >= 0);
+        }
+      });
     });
     patch.assign(["layout", "meta", "shown"], shown);
     if (figure.layout.meta.y_scale === "full") { return; }
-    var yRange = fitValueRange(figure.data, shown, currentStepRange(figure));
+    var yRange = fitValueRange(figure.data, shown, currentStepRange(figure), referenceValues(figure, shown));
     if (yRange) { patch.assign(["layout", "yaxis", "range"], yRange); }
   }
 
@@ -89,7 +100,8 @@
       var meta = figure && figure.layout && figure.layout.meta;
       if (meta && meta.y_scale !== "full" && figure.layout.xaxis.range) {
         var inSight = data.filter(function (trace) { return trace.meta && hidden.indexOf(trace.meta.run) < 0; });
-        var yRange = fitValueRange(inSight, meta.panels, figure.layout.xaxis.range);
+        var yRange = fitValueRange(inSight, meta.panels, figure.layout.xaxis.range,
+          referenceValues(figure, meta.panels));
         if (yRange) { patch.assign(["layout", "yaxis", "range"], yRange); }
       }
       return patch.build();

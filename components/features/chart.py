@@ -275,7 +275,8 @@ def register(app: Dash, provider: DataProvider) -> None:
             plan = plan_zoom(source, view.steps, relayout, current, bounds, step_axis(frame, shown, options))
             if plan is None:
                 raise PreventUpdate
-            updates = zoom_updates(frame, shown, view.metrics, plan.x_range, options, hidden_runs)
+            references, _ = provider.references(view.level)
+            updates = zoom_updates(frame, shown, view.metrics, plan.x_range, options, hidden_runs, references)
             steps = plan.slider_value or view.steps
             outputs["zoom"] = zoom_patches(updates, ctx.outputs_grouping["zoom"])
             outputs["drawn"] = drawn(view, version, uploads, steps)
@@ -309,6 +310,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             hidden_runs=hidden_runs,
             intervals=intervals,
             near_best=near_best_steps(frame, shown, best, intervals, view.level, provider.paired_differences()),
+            references=provider.references(view.level)[0],
         )
         now = {"metrics": state.visible_metrics, "steps": state.slider_value, "best": best, "x": x_axis}
         before = {"metrics": list(view.metrics), "steps": [int(s) for s in view.steps or ()], "best": view.best,

@@ -90,6 +90,7 @@ def register(app: Dash, provider: DataProvider) -> None:
             options=view.chart_options(),
             intervals=intervals,
             near_best=near_best_steps(frame, shown, view.best, intervals, view.level, provider.paired_differences()),
+            references=provider.references(view.level)[0],
         )
         image_format = "svg" if ctx.triggered_id == ids.EXPORT_SVG else "png"
         return {"figure": {"figure": figure, "format": image_format, "filename": FILENAME}}

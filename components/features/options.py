@@ -129,6 +129,12 @@ def interval_control(note: str) -> html.Fieldset:
                 inline=True,
                 className="radio-list",
             ),
+            dcc.Checklist(
+                id=ids.CHANCE_TOGGLE,
+                options=[{"label": "Chance lines (50 %; RewardBench 2: 25 %)", "value": "chance"}],
+                value=BY_KEY["chance"].default,
+                className="radio-list",
+            ),
             html.P(note, id=ids.INTERVAL_NOTE, className="hint interval-note", **{"aria-live": "polite"}),
         ],
     )

@@ -78,7 +78,8 @@ def register(app: Dash, provider: DataProvider) -> None:
             x_range = padded(step_range(view, shown.bounds or (0, 1)))
             subsets = subsets_of(section, frame.loc[frame["run"].isin(shown.runs), "metric"].unique())
             intervals = provider.intervals(frame, shown.runs, view.level, subsets)
-            chart = subset_chart(frame, shown, section, x_range, view.chart_options(), intervals)
+            references, _ = provider.references(view.level)
+            chart = subset_chart(frame, shown, section, x_range, view.chart_options(), intervals, references)
         if chart is None:
             if sections == previous and not section:
                 raise PreventUpdate

@@ -75,3 +75,33 @@ def test_a_run_without_intervals_says_why_and_draws_no_band(page):
     note = page.locator("#interval-note").inner_text()
     assert note.startswith("No intervals: no per-prompt outcomes and no bounds in its file")
     assert page.evaluate(BANDS) == []
+
+
+@pytest.fixture(scope="module")
+def referenced_url(tmp_path_factory):
+    data, published = tmp_path_factory.mktemp("run"), tmp_path_factory.mktemp("published")
+    for step in (100, 200):
+        tools.run_rm(data, f"rm/checkpoint-{step}", tools.Evaluation(skill=0.6, seed=step))
+    tools.run_rm(published, "org/published-rm", tools.Evaluation(skill=0.8, seed=7))
+    with dashboard_server(data, REWARDBENCH_REFERENCES=str(published)) as url:
+        yield url
+
+
+REFERENCE_LINES = f"{PLOT}.layout.shapes.filter(s => s.type === 'line' && s.visible !== false).map(s => s.name)"
+
+
+def test_a_published_result_is_a_line_in_the_chart_that_follows_its_metric_and_chance_comes_on_request(
+    open_page, referenced_url
+):
+    page = open_page(referenced_url)
+    assert sorted(page.evaluate(REFERENCE_LINES)) == ["ref:Chat", "ref:Chat Hard", "ref:Overall", "ref:Reasoning",
+                                                       "ref:Safety"]  # fmt: skip
+    assert "org/published-rm Overall" in page.locator("#rewardbench-chart .annotation").all_text_contents().__str__()
+    top = page.evaluate(f"{PLOT}.layout.yaxis.range[1]")
+    line = page.evaluate(f"{PLOT}.layout.shapes.find(s => s.name === 'ref:Overall' && s.type === 'line').y0")
+    assert top > line  # the axis reaches the reference (the run is far below it)
+    page.locator("#metric-picker").get_by_label("Overall").uncheck()
+    page.wait_for_function(f"() => !{REFERENCE_LINES}.includes('ref:Overall')")
+    page.get_by_label("Chance lines (50 %; RewardBench 2: 25 %)").check()
+    page.wait_for_function(f"() => {REFERENCE_LINES}.includes('chance')")
+    assert page.evaluate(f"{PLOT}.layout.yaxis.range[0]") < 50
