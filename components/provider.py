@@ -119,7 +119,7 @@ class DataProvider:
         except DataError as error:
             return [], (f"references: {error}",)
         runs = list(result.frame["run"].cat.categories) if len(result.frame) else []
-        intervals = interval_frame(result.frame, runs, level, outcomes=result.outcomes,
+        intervals = interval_frame(result.frame, runs, level, outcomes=result.outcomes, bounds_of=self._bounds_of,
                                    summary_runs=result.frame.attrs.get(SUMMARIES, {}),
                                    convention=self.settings.overall_convention)  # fmt: skip
         return references_from(result.frame, intervals), tuple(f"references: {p}" for p in result.problems)
