@@ -478,11 +478,13 @@ def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None, x=
     )
 
 
-def _near_best_trace(best, steps, points, colour: str, options: ChartOptions, visible, axes=None, x=None) -> dict:
-    """Rings around the checkpoints within noise of the best one (components/best.py near_best)."""
+def _near_best_trace(frame, lines, best, steps, colour: str, options: ChartOptions, visible, scale, axes=None) -> dict:
+    """Rings around the checkpoints within noise of the best one (``steps``: components/best.py near_best), on
+    its line (``lines``: _Lines) and at their places on the chosen x axis (``scale``)."""
+    points = lines(best.run, best.metric)
     at = points[points["step"].isin(list(steps))]
     return _scatter(
-        x=at["step"].tolist() if x is None else x,
+        x=_x_values(frame, best.run, at["step"].to_numpy(), scale, options),
         y=at["value"].tolist(),
         name=f"Within noise of the best {plotly_text(best.metric)}",
         uid=trace_uid(best.run, best.metric, "near-best"),
@@ -585,11 +587,8 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
             best_x = _x_values(frame, run, [best.step], scale, options)[0]
             traces.append(_best_trace(best, colour, options, True if is_shown else "legendonly", x=best_x))
             if (near or {}).get(run):
-                points = lines(run, best.metric)
-                ringed = points[points["step"].isin(list(near[run]))]
-                x = _x_values(frame, run, ringed["step"].to_numpy(), scale, options)
                 shown_as = True if is_shown else "legendonly"
-                traces.append(_near_best_trace(best, near[run], points, colour, options, shown_as, x=x))
+                traces.append(_near_best_trace(frame, lines, best, near[run], colour, options, shown_as, scale))
             # Above the plot area, over the star's step: inside it, the label covered other lines. Near an end of
             # the axis it reaches inwards, so that a narrow chart does not cut it off.
             low, high = sorted(x_range) if scale is None else (None, None)
@@ -656,11 +655,8 @@ def _panel_traces(frame, lines, view: View, metric: str, colours, options, *, vi
             colour = colours.get(best.run, RUN_PALETTE[0])
             traces.append(_best_trace(best, colour, options, visible(best.run), axes, x=best_x))
             if (near or {}).get(best.run):
-                points = lines(best.run, metric)
-                ringed = points[points["step"].isin(list(near[best.run]))]
-                x = _x_values(frame, best.run, ringed["step"].to_numpy(), scale, options)
-                traces.append(_near_best_trace(best, near[best.run], points, colour, options, visible(best.run),
-                                               axes, x=x))  # fmt: skip
+                traces.append(_near_best_trace(frame, lines, best, near[best.run], colour, options, visible(best.run),
+                                               scale, axes))  # fmt: skip
     return traces
 
 

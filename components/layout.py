@@ -22,10 +22,10 @@ def make_layout(result: LoadResult, settings: Settings, version: str, provider: 
     """The first page for ``result``, with the intervals ``provider`` works out (None: none, the page that says the
     data could not be read)."""
     names = run_names(result.frame)
-    best = best_metric_choice(list(make_view(result.frame, names).metrics), "Overall")
+    first_view = make_view(result.frame, names)
+    best = best_metric_choice(list(first_view.metrics), "Overall")
     chart_options = ChartOptions(best_metric=best)
     level = chart_options.level
-    first_view = make_view(result.frame, names)
     shown = first_view.runs
     intervals = provider.intervals(result.frame, shown, level, first_view.metrics) if provider and shown else None
     references, reference_problems = provider.references(level) if provider else ([], ())
@@ -38,21 +38,16 @@ def make_layout(result: LoadResult, settings: Settings, version: str, provider: 
         intervals=intervals,
         references=references,
         near_best=near_best_steps(
-            result.frame,
-            make_view(result.frame, names),
-            best,
-            intervals,
-            level,
-            provider.paired_differences() if provider else None,
-        ),  # fmt: skip
+            result.frame, first_view, best, intervals, level, provider.paired_differences() if provider else None
+        ),
     )
     view = ViewState(
         runs=tuple(names), metrics=tuple(state.visible_metrics), steps=tuple(state.slider_value), best=best
     )
     steps_shown = tuple(state.slider_value)
     summary = summary_rows(
-        result.frame, state.view.runs, state.view.metrics, steps_shown, intervals, chart_options.level,
-        provider.paired_change(chart_options.level) if provider else None,
+        result.frame, state.view.runs, state.view.metrics, steps_shown, intervals, level,
+        provider.paired_change(level) if provider else None,
     )  # fmt: skip
     bests = {
         **tables.bests_data(result.frame, state.view, view, intervals, provider),

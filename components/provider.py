@@ -38,6 +38,7 @@ class DataProvider:
         self.settings = settings
         self._cache = ParseCache(settings.limits)
         self._reference_cache = ParseCache(settings.limits)
+        self._reference_watch = DataWatch(settings.references, SUPPORTED_SUFFIXES) if settings.references else None
         self._watch = DataWatch(settings.data_path, SUPPORTED_SUFFIXES)
         self.uploads = UploadStore(
             settings.upload_dir or default_directory(),
@@ -47,6 +48,7 @@ class DataProvider:
         self._bounds: dict[tuple, dict] = {}  # (a checkpoint's outcomes, level) -> its bootstrap intervals
         self._differences: dict[tuple, dict | None] = {}  # (outcomes of A, of B, level) -> paired B - A
         self._intervals: dict[tuple, tuple] = {}  # interval_frame's answers: key -> (frame, outcomes, intervals)
+        self._references: dict[tuple, tuple] = {}  # (the references' version, level) -> references()
 
     def signature(self) -> str:
         """The version of the data now (see components/datawatch.py): it changes when a data file does."""
@@ -92,30 +94,33 @@ class DataProvider:
             convention=self.settings.overall_convention,
             metrics=metrics,
         )
-        self._intervals[key] = (frame, outcomes, found)
-        while len(self._intervals) > INTERVALS_KEPT:
-            self._intervals.pop(next(iter(self._intervals)))
+        _keep(self._intervals, key, (frame, outcomes, found), INTERVALS_KEPT)
         return found
 
     def _bounds_of(self, checkpoints: list[tuple], level: int) -> list[dict]:
         # A checkpoint's outcomes stay the same objects while its files are unchanged (the parse cache), so its
         # bootstrap is worked out once per level.
         missing = [kept for kept in checkpoints if (kept, level) not in self._bounds]
-        for kept, bounds in zip(missing, checkpoints_bounds(missing, level, self.settings.overall_convention),
-                                strict=True):  # fmt: skip
-            self._bounds[(kept, level)] = bounds
-        while len(self._bounds) > BOUNDS_KEPT:
-            self._bounds.pop(next(iter(self._bounds)))
-        return [self._bounds.get((kept, level)) or {} for kept in checkpoints]
+        worked_out = checkpoints_bounds(missing, level, self.settings.overall_convention)
+        found = {kept: bounds for kept, bounds in zip(missing, worked_out, strict=True)}
+        for kept, bounds in found.items():
+            _keep(self._bounds, (kept, level), bounds, BOUNDS_KEPT)
+        return [found.get(kept) or self._bounds.get((kept, level)) or {} for kept in checkpoints]
 
     def references(self, level: int) -> tuple[list[Reference], tuple[str, ...]]:
         """The reference lines (REWARDBENCH_REFERENCES / --references) with their intervals at ``level``, and what
         could not be read of them (each a message naming the file); none without references."""
-        path = self.settings.references
-        if path is None:
+        if self._reference_watch is None:
             return [], ()
+        # Every chart callback and zoom asks: the answer is kept while the references' files are unchanged.
+        key = (self._reference_watch.version(), level)
+        if key not in self._references:
+            _keep(self._references, key, self._read_references(level), INTERVALS_KEPT)
+        return self._references[key]
+
+    def _read_references(self, level: int) -> tuple[list[Reference], tuple[str, ...]]:
         try:
-            result = load_path(path, self.settings.overall_convention, self._reference_cache)
+            result = load_path(self.settings.references, self.settings.overall_convention, self._reference_cache)
         except DataError as error:
             return [], (f"references: {error}",)
         runs = list(result.frame["run"].cat.categories) if len(result.frame) else []
@@ -137,12 +142,13 @@ class DataProvider:
             key = (first, second, level)
             if key not in self._differences:
                 replicates = bootstrap([second, first], self.settings.overall_convention)
-                found = {} if replicates is None else difference_bounds(*replicates, level)
-                self._differences[key] = None if replicates is None else {
-                    metric: (lo * 100, hi * 100, p) for metric, (lo, hi, p) in found.items()
-                }  # fmt: skip
-                while len(self._differences) > BOUNDS_KEPT:
-                    self._differences.pop(next(iter(self._differences)))
+                found = None if replicates is None else difference_bounds(*replicates, level)
+                points = (
+                    None
+                    if found is None
+                    else {metric: (lo * 100, hi * 100, p) for metric, (lo, hi, p) in found.items()}
+                )
+                _keep(self._differences, key, points, BOUNDS_KEPT)
             return self._differences[key]
 
         return difference
@@ -155,6 +161,13 @@ class DataProvider:
     def outcomes(self, run: str, step: int) -> tuple:
         """A checkpoint's per-prompt outcomes (components/outcomes.py), one per per-prompt file; () without any."""
         return self.load().outcomes.get((run, step), ())
+
+
+def _keep(store: dict, key, value, most: int) -> None:
+    """``store[key] = value``, dropping the oldest entries beyond ``most``."""
+    store[key] = value
+    while len(store) > most:
+        store.pop(next(iter(store)))
 
 
 def upload_name(name: str, taken: set[str]) -> str:

@@ -193,7 +193,6 @@ def register(app: Dash, provider: DataProvider) -> None:
         prevent_initial_call=True,
     )
 
-    # On a narrow screen the one-run chart's legend goes under the plot (assets/dashboard/narrow.js).
     # Dash does not send a callback again for every change that arrives while it runs, nor for one set off by a
     # chain through its own outputs: when the chart on screen was drawn for another view than the page holds now,
     # the browser asks for it again.
@@ -206,6 +205,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         State(ids.UPLOADS, "data"),
         prevent_initial_call=True,
     )
+    # On a narrow screen the one-run chart's legend goes under the plot (assets/dashboard/narrow.js).
     app.clientside_callback(
         ClientsideFunction(namespace="rewardbench", function_name="legendForWidth"),
         Output(ids.LEGEND_PLACED, "data"),
