@@ -35,7 +35,9 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.generate import SIZES, SWEEPS, write_result_runs, write_sweep, write_wide_runs  # noqa: E402
 from components import ids  # noqa: E402
+from components.compare import checkpoint_value  # noqa: E402
 from components.config import Settings  # noqa: E402
+from components.features.compare import comparison_data  # noqa: E402
 from components.loader import ParseCache, load_path  # noqa: E402
 from components.provider import DataProvider  # noqa: E402
 from tests import rewardbench_tools  # noqa: E402
@@ -305,7 +307,14 @@ def sweep_figures(data: Path, repeats: int = 3) -> dict:
     per_checkpoint = sum(outcome.nbytes for outcome in outcomes)
     shared = sum(prompt.nbytes for prompt in prompts.values())
     provider = DataProvider(Settings(data_path=data))
-    provider.load()
+    frame = provider.load().frame
+    runs = list(frame["run"].cat.categories)
+    # Every checkpoint's intervals, worked out once per data version (a new provider: nothing kept yet).
+    intervals_s = timed(lambda: provider.intervals(frame, runs, 95))
+    evaluated = sorted(key for key in result.outcomes if key[0] == runs[0])
+    first, last = checkpoint_value(*evaluated[0]), checkpoint_value(*evaluated[-1])
+    compare_cold = timed(lambda: comparison_data(provider, frame, first, last, 95)) * 1000
+    compare_kept = statistics.median(timed(lambda: comparison_data(provider, frame, first, last, 95)) for _ in range(5))
     unchanged = [timed(provider.signature) * 1000 for _ in range(20)]
     new_files = rewardbench_tools.run_rm(data, "runs/rm-new/checkpoint-100", rewardbench_tools.Evaluation(
         text_bytes=1500 if len(files) > 20 else 40))  # fmt: skip
@@ -326,6 +335,9 @@ def sweep_figures(data: Path, repeats: int = 3) -> dict:
         "outcomes_mb": round((per_checkpoint + shared) / 1e6, 2),
         "outcome_bytes_per_checkpoint": round(per_checkpoint / max(len(outcomes), 1)),
         "shared_prompt_bytes": shared,
+        "intervals_all_checkpoints_s": round(intervals_s, 2),
+        "compare_two_checkpoints_ms": round(compare_cold, 1),
+        "compare_again_ms": round(compare_kept * 1000, 1),
         "poll_unchanged_ms": spread(unchanged),
         "new_checkpoint_poll_and_load_ms": round(appeared, 1) if shown else None,
     }

@@ -95,6 +95,8 @@ def best_panel_data(frame, bests: list[Best], near: dict[str, NearBest] | None =
                 "place": best_place(best, finals),
                 "value": best.value,
                 "tied_steps": list(best.tied_steps),
+                # What the panel's button compares the best with (components/features/compare.py picked).
+                "compare_with": f"the {'first' if best.step == rows_of_run['step'].max() else 'last'} checkpoint",
                 **_near_fields(near.get(best.run) if near else None, level),
                 "metrics": [[m, float(values[m])] for m in headline],
                 "subsets": [

@@ -349,6 +349,8 @@ def _line_traces(
     raw = points["value"].to_numpy(dtype=float)
     raw_values = _nullable(raw)
     steps = points["step"].to_numpy() if x is None else x
+    if options.x_axis != "step":  # a click names the checkpoint under a point by its step (assets/.../compare.js)
+        meta = {**meta, "steps": points["step"].tolist()}
     labels = {}
     if (final_step is not None and options.x_axis == "step") or bounds is not None:
         final = points["step"].to_numpy() == (final_step if options.x_axis == "step" else None)
@@ -467,7 +469,7 @@ def _best_trace(best, colour: str, options: ChartOptions, visible, axes=None, x=
         y=[best.value],
         name=f"Best {plotly_text(best.metric)}",
         uid=trace_uid(best.run, best.metric, "best"),
-        meta={"metric": best.metric, "run": best.run, "best": True},
+        meta={"metric": best.metric, "run": best.run, "best": True, "step": int(best.step)},
         legendgroup=best.metric if axes is None else best.run,
         mode="markers",
         marker={"symbol": "star", "size": 16, "color": colour, "line": {"color": options.palette.text, "width": 1}},
@@ -488,7 +490,7 @@ def _near_best_trace(frame, lines, best, steps, colour: str, options: ChartOptio
         y=at["value"].tolist(),
         name=f"Within noise of the best {plotly_text(best.metric)}",
         uid=trace_uid(best.run, best.metric, "near-best"),
-        meta={"metric": best.metric, "run": best.run, "near_best": True},
+        meta={"metric": best.metric, "run": best.run, "near_best": True, "steps": at["step"].tolist()},
         legendgroup=best.metric if axes is None else best.run,
         mode="markers",
         marker={"symbol": "circle-open", "size": 15, "color": colour, "line": {"width": 2}},
@@ -574,6 +576,7 @@ def _lines_figure(frame, view: View, visible: set[str], x_range, title: str, opt
     layout = _base_layout(title, x_range, "lines", list(view.metrics), options, scale)
     # The metrics drawn visible, which the browser keeps up to date as it shows and hides lines (lines.js).
     layout["meta"]["shown"] = [metric for metric in view.metrics if metric in visible]
+    layout["meta"]["run"] = run
     layout["legend"]["title"] = {"text": "Metric"}
     run_frame = frame[frame["run"] == run]
     layout["yaxis"] = _y_axis(

@@ -46,6 +46,7 @@ DEFAULT_LEVEL = 95
 REPLICATES = 1000
 SEED = 20240
 BOOTSTRAP, APPROXIMATE, FROM_FILE = "bootstrap", "approximate", "file"
+ALIKE = "alike"  # a subset every prompt of which got the same outcome: Wilson's interval, a resample has no spread
 INTERVAL_COLUMNS = ("run", "step", "metric", "lo", "hi", "kind")
 
 # Prompt counts of every score a summary carries by subset, as the metric names the frame uses.
@@ -182,14 +183,42 @@ def percentile_bounds(replicates: pd.DataFrame, level: float) -> dict[str, tuple
 
 def checkpoints_bounds(
     checkpoints: Sequence[Sequence[Outcomes]], level: float, convention: str = LEADERBOARD
-) -> list[dict[str, tuple[float, float]]]:
-    """Every score of each checkpoint with its bootstrap interval in percent, {metric: (lo, hi)} each. Each
-    checkpoint is resampled on its own, so its interval does not move when other checkpoints come and go."""
+) -> list[dict[str, tuple]]:
+    """Every score of each checkpoint with its bootstrap interval in percent, {metric: (lo, hi)} each; a subset
+    whose prompts all got the same outcome, where every resample is the same, gets Wilson's interval for its
+    prompt count instead, (lo, hi, ALIKE). Each checkpoint is resampled on its own, so its interval does not move
+    when other checkpoints come and go."""
     columns = _subset_replicates(checkpoints, paired=False, replicates=REPLICATES)
-    return [
-        {metric: (lo * 100, hi * 100) for metric, (lo, hi) in percentile_bounds(replicates, level).items()}
-        for replicates in _scores(columns, convention, REPLICATES)
-    ]
+    found = []
+    for outcomes, replicates in zip(checkpoints, _scores(columns, convention, REPLICATES), strict=True):
+        bounds = {metric: (lo * 100, hi * 100) for metric, (lo, hi) in percentile_bounds(replicates, level).items()}
+        for subset, (value, count) in _alike_subsets(outcomes).items():
+            if subset in bounds:
+                bounds[subset] = (*wilson(value, count, level), ALIKE)
+        found.append(bounds)
+    return found
+
+
+def _alike_subsets(outcomes: Sequence[Outcomes]) -> dict[str, tuple[float, int]]:
+    """The plain subsets whose prompts all got the same outcome (all right, or all wrong): {subset: (value, n)}."""
+    found = {}
+    for outcome in outcomes:
+        codes = outcome.prompts.subset_codes
+        for code, subset in enumerate(outcome.prompts.subsets):
+            if subset == TIES and outcome.scores is not None:
+                continue
+            values = outcome.outcome[codes == code].astype(np.float64)
+            if len(values) and not np.isnan(values).any() and values[0] in (0, 1) and np.ptp(values) == 0:
+                found[subset] = (float(values[0]), len(values))
+    return found
+
+
+def wilson(p, n: int, level: float):
+    """Wilson's interval of a proportion ``p`` (a fraction, or an array of them) of ``n`` trials, in percent."""
+    z = z_value(level)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (centre - half) * 100, (centre + half) * 100
 
 
 def checkpoint_bounds(outcomes: Sequence[Outcomes], level: float, convention: str = LEADERBOARD) -> dict:
@@ -219,9 +248,7 @@ def approximate_bounds(values: pd.DataFrame, level: float, convention: str = LEA
         if subset not in values.columns:
             continue
         p = (values[subset] / 100).clip(0, 1)
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        lo[subset], hi[subset] = (centre - half) * 100, (centre + half) * 100
+        lo[subset], hi[subset] = wilson(p, n, level)
         adjusted = (p * n + 2) / (n + 4)
         variance[subset] = adjusted * (1 - adjusted) / n * 100**2
     parts = {**{section: weights for section, weights in SUBSET_WEIGHTS.items()},
@@ -344,9 +371,9 @@ def interval_frame(
     evaluated = [(key, kept) for key, kept in (outcomes or {}).items() if key[0] in names]
     rows = []
     for ((run, step), _), bounds in zip(evaluated, bounds_of([kept for _, kept in evaluated], level), strict=True):
-        for metric, (lo, hi) in bounds.items():
+        for metric, (lo, hi, *kind) in bounds.items():
             if (run, step, metric) not in taken and (wanted is None or metric in wanted):
-                rows.append((run, step, metric, lo, hi, BOOTSTRAP))
+                rows.append((run, step, metric, lo, hi, kind[0] if kind else BOOTSTRAP))
     parts.append(pd.DataFrame(rows, columns=list(INTERVAL_COLUMNS)))
     taken |= {(run, step, metric) for run, step, metric, *_ in rows}
     summarised = names & summary_runs
@@ -410,13 +437,15 @@ def interval_label(lo: float, hi: float, kind: str | None, signed: bool = False)
     """An interval as the hover and the tables show it: "67.0–75.3", "≈67.0–75.3" when approximate; with
     ``signed`` (a change) "+1.2–+9.8"."""
     number = "{:+.1f}" if signed else "{:.1f}"
-    return f"{APPROXIMATE_MARK if kind == APPROXIMATE else ''}{number.format(lo)}–{number.format(hi)}"
+    shown = f"{APPROXIMATE_MARK if kind == APPROXIMATE else ''}{number.format(lo)}–{number.format(hi)}"
+    return f"{shown}, all prompts alike" if kind == ALIKE else shown
 
 
 _SOURCES = {
     BOOTSTRAP: "bootstrap over prompts",
     APPROXIMATE: "approximate, from subset accuracies and prompt counts",
     FROM_FILE: "as the run's file gives them",
+    ALIKE: "Wilson's interval for a subset whose prompts all got the same outcome",
 }
 NO_BOUNDS_HINT = "columns such as “Chat Hard lo” and “Chat Hard hi”, or “Chat Hard stderr”"
 
@@ -435,7 +464,7 @@ def describe(intervals: pd.DataFrame, runs: Sequence[str], level: int, summary_r
     if by_source:
         sources = [
             _SOURCES[kind] + ("" if len(runs) == 1 else f" ({_names(by_source[kind])})")
-            for kind in (BOOTSTRAP, APPROXIMATE, FROM_FILE)
+            for kind in (BOOTSTRAP, ALIKE, APPROXIMATE, FROM_FILE)
             if kind in by_source
         ]
         parts.append(f"{level} % intervals: {'; '.join(sources)}.")

@@ -9,7 +9,20 @@ from dash import html
 from components.analysis import summary_rows
 from components.best import best_metric_choice, near_best_steps
 from components.config import Settings
-from components.features import chart, export, live, metrics, options, runs, steps, subsets, tables, upload, url
+from components.features import (
+    chart,
+    compare,
+    export,
+    live,
+    metrics,
+    options,
+    runs,
+    steps,
+    subsets,
+    tables,
+    upload,
+    url,
+)
 from components.figures import ChartOptions
 from components.loader import LoadResult
 from components.provider import DataProvider
@@ -93,6 +106,7 @@ def make_layout(result: LoadResult, settings: Settings, version: str, provider: 
                             ),
                             export.row(),
                             tables.best_panel(bests),
+                            compare.section(result.frame),
                             tables.summary_section(summary),
                             subsets.area(),
                         ],

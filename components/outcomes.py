@@ -98,6 +98,41 @@ class Outcomes:
                 scores[subset] = float(outcome[rows].sum() / rows.sum())
         return scores
 
+    def take(self, rows: np.ndarray, prompts: PromptSet) -> Outcomes:
+        """This checkpoint's outcomes on ``rows`` only (in that order), over ``prompts`` (which lists them)."""
+        scores = offsets = None
+        if self.scores is not None:
+            starts, ends = self.offsets[rows], self.offsets[rows + 1]
+            offsets = np.concatenate([[0], np.cumsum(ends - starts)]).astype(np.int32)
+            scores = (np.concatenate([self.scores[s:e] for s, e in zip(starts, ends, strict=True)])
+                      if len(rows) else self.scores[:0])  # fmt: skip
+        return Outcomes(
+            self.suite,
+            prompts,
+            self.outcome[rows],
+            None if self.chosen is None else self.chosen[rows],
+            None if self.rejected is None else self.rejected[rows],
+            scores,
+            offsets,
+            None if self.num_correct is None else self.num_correct[rows],
+        )
+
+    def margins(self, rows: np.ndarray) -> np.ndarray:
+        """Each prompt's reward margin on ``rows``: chosen less rejected; for RewardBench 2, its lowest-rewarded
+        correct answer less its highest-rewarded incorrect one (the margin its Ties score uses). NaN without
+        rewards."""
+        if self.chosen is not None and self.rejected is not None:
+            return self.chosen[rows].astype(np.float64) - self.rejected[rows].astype(np.float64)
+        if self.scores is None:
+            return np.full(len(rows), np.nan)
+        found = np.full(len(rows), np.nan)
+        for index, row in enumerate(rows):
+            answers = self.scores[self.offsets[row] : self.offsets[row + 1]].astype(np.float64)
+            correct = int(self.num_correct[row])
+            if 0 < correct < len(answers):
+                found[index] = answers[:correct].min() - answers[correct:].max()
+        return found
+
     def ties_rows(self, rows: np.ndarray) -> tuple[list[str], list[Sequence[float]], list[int]]:
         ids = [str(self.prompts.ids[row]) for row in rows] if self.prompts.ids is not None else []
         answers = [self.scores[self.offsets[row] : self.offsets[row + 1]].astype(np.float64) for row in rows]

@@ -10,6 +10,7 @@ import logging
 
 import pandas as pd
 
+from components.compare import Comparison, compare_outcomes, compare_summaries
 from components.config import Settings
 from components.datawatch import DataWatch
 from components.formats.base import DataError
@@ -24,6 +25,7 @@ from components.loader import (
     parse_bytes,
     renamed_attrs,
 )
+from components.metrics import is_score
 from components.references import Reference, references_from
 from components.uploads import UploadStore, default_directory
 
@@ -49,6 +51,7 @@ class DataProvider:
         self._differences: dict[tuple, dict | None] = {}  # (outcomes of A, of B, level) -> paired B - A
         self._intervals: dict[tuple, tuple] = {}  # interval_frame's answers: key -> (frame, outcomes, intervals)
         self._references: dict[tuple, tuple] = {}  # (the references' version, level) -> references()
+        self._comparisons: dict[tuple, Comparison | None] = {}  # (outcomes of A, of B, level) -> compare_outcomes
 
     def signature(self) -> str:
         """The version of the data now (see components/datawatch.py): it changes when a data file does."""
@@ -157,6 +160,31 @@ class DataProvider:
         """The change from a run's first to its last step shown, paired (summary_rows' ``paired_change``)."""
         difference = self.paired_differences()
         return lambda run, first, last: difference(run, first, run, last, level)
+
+    def comparison(self, frame: pd.DataFrame, a: tuple[str, int], b: tuple[str, int], level: int) -> Comparison:
+        """Checkpoints ``a`` and ``b`` ((run, step) in ``frame``) compared: paired on the prompts they share when
+        both have per-prompt outcomes (kept per pair of outcomes and level), else from their own intervals."""
+        outcomes = self.load().outcomes
+        first, second = outcomes.get(a), outcomes.get(b)
+        if first and second:
+            key = (first, second, level)
+            if key not in self._comparisons:
+                found = compare_outcomes(first, second, level, self.settings.overall_convention)
+                _keep(self._comparisons, key, found, INTERVALS_KEPT)
+            if self._comparisons[key] is not None:
+                return self._comparisons[key]
+        rows = frame[frame["run"].isin([a[0], b[0]]) & frame["step"].isin([a[1], b[1]])]
+        values = {checkpoint: {} for checkpoint in (a, b)}
+        for run, step, metric, value in zip(rows["run"], rows["step"], rows["metric"], rows["value"], strict=True):
+            if (run, step) in values and is_score(str(metric)) and not pd.isna(value):
+                values[(run, step)][str(metric)] = float(value)
+        intervals = self.intervals(frame, sorted({a[0], b[0]}), level)
+        bounds = {checkpoint: {} for checkpoint in (a, b)}
+        for run, step, metric, lo, hi in zip(intervals["run"], intervals["step"], intervals["metric"], intervals["lo"],
+                                             intervals["hi"], strict=True):  # fmt: skip
+            if (run, step) in bounds:
+                bounds[(run, step)][metric] = (lo, hi)
+        return compare_summaries(values[a], values[b], bounds[a], bounds[b], level)
 
     def outcomes(self, run: str, step: int) -> tuple:
         """A checkpoint's per-prompt outcomes (components/outcomes.py), one per per-prompt file; () without any."""

@@ -19,6 +19,8 @@ from components.intervals import LEVELS
 from components.palette import THEMES
 from components.view import FILTER_MAX_LENGTH
 
+CHECKPOINT_MAX_LENGTH = 1000
+
 LIST = "list"  # values among a control's options; the URL repeats the name (?run=a&run=b)
 TEXT = "text"
 RANGE = "range"  # [low, high] whole numbers; the URL writes low-high
@@ -77,8 +79,8 @@ def _is_number(value: object) -> bool:
 
 
 # Who reads the view: the chart and the subset chart (server), the tables (server), the lines shown (browser).
-CHART, SUBSETS, TABLES, LINES = "chart", "subsets", "tables", "lines"
-READERS = (CHART, SUBSETS, TABLES, LINES)
+CHART, SUBSETS, TABLES, LINES, COMPARE = "chart", "subsets", "tables", "lines", "compare"
+READERS = (CHART, SUBSETS, TABLES, LINES, COMPARE)
 DRAWING = (CHART, SUBSETS)
 EVERY_SERVER_READER = (CHART, SUBSETS, TABLES)
 
@@ -174,7 +176,7 @@ FIELDS = (
         CHOICE,
         default=_DEFAULTS.level,
         choices=tuple((str(level), level) for level in LEVELS),
-        readers=EVERY_SERVER_READER,
+        readers=(*EVERY_SERVER_READER, COMPARE),
     ),  # fmt: skip
     Field(
         "chance",
@@ -184,6 +186,13 @@ FIELDS = (
         default=["chance"] if _DEFAULTS.chance else [],
         choices=(("off", []), ("on", ["chance"])),
         readers=DRAWING,
+    ),  # fmt: skip
+    # The two checkpoints compared ("run@step": components/compare.py checkpoint_value), "" while none is.
+    Field(
+        "a", ids.COMPARE_A, "a", TEXT, default="", max_length=CHECKPOINT_MAX_LENGTH, readers=(COMPARE,), redraws=False
+    ),  # fmt: skip
+    Field(
+        "b", ids.COMPARE_B, "b", TEXT, default="", max_length=CHECKPOINT_MAX_LENGTH, readers=(COMPARE,), redraws=False
     ),  # fmt: skip
     # The theme shown (light or dark): the browser works it out from the Theme choice and the system's setting.
     Field(
@@ -227,6 +236,8 @@ class ViewState:
     bands: list = field(default_factory=lambda: ["bands"] if _DEFAULTS.bands else [])
     level: int = _DEFAULTS.level
     chance: list = field(default_factory=lambda: ["chance"] if _DEFAULTS.chance else [])
+    a: str = ""
+    b: str = ""
     theme: str = _DEFAULTS.theme
 
     @property

@@ -46,6 +46,9 @@ class Evaluation:
     seed: int = 0
     text_bytes: int = 40
     debug: bool = False  # --debug: only the first 10 prompts (scripts/run_rm.py)
+    # Each prompt's difficulty drawn from this seed, shared by a run's checkpoints: they then get mostly the same
+    # prompts right, as the checkpoints of one run do (None: every evaluation on its own).
+    difficulty_seed: int | None = None
 
 
 def _texts(rng: np.random.Generator, count: int, size: int) -> list[str]:
@@ -68,7 +71,10 @@ def _v1_dataset(evaluation: Evaluation, prompts: dict[str, int]) -> dict[str, li
     accuracy = np.array([min(0.98, max(0.05, evaluation.skill + rng.normal(0, 0.08))) for _ in prompts])
     per_prompt = np.repeat(accuracy, list(prompts.values()))
     rejected = rng.normal(0, 1, len(subsets))
-    margin = np.where(rng.uniform(size=len(subsets)) < per_prompt, 1, -1) * rng.uniform(0.05, 2, len(subsets))
+    draw = rng.uniform(size=len(subsets))
+    if evaluation.difficulty_seed is not None:
+        draw = np.random.default_rng(evaluation.difficulty_seed).uniform(size=len(subsets))
+    margin = np.where(draw < per_prompt, 1, -1) * rng.uniform(0.05, 2, len(subsets))
     chosen = _float32(rejected + margin)
     rejected = _float32(rejected)
     if evaluation.debug:

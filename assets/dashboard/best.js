@@ -34,6 +34,17 @@
     return near + " (" + run.test + "). The highest of many noisy points overstates how good it is.";
   }
 
+  // Opens the comparison of this best checkpoint with its run's last one (compare.js picks it up).
+  function compareButton(run) {
+    var button = element("button", "Compare with " + run.compare_with);
+    button.type = "button";
+    button.className = "button compare-last";
+    button.dataset.run = run.run;
+    button.dataset.step = String(run.step);
+    button.title = "Compare " + run.run + " at " + run.place + " with " + run.compare_with + ", prompt by prompt";
+    return button;
+  }
+
   function runBlock(run, metric) {
     var block = element("div");
     block.className = "best-run";
@@ -49,6 +60,7 @@
     ));
     block.appendChild(headline);
     if (run.within_noise) { block.appendChild(element("p", noiseSentence(run))).className = "best-noise"; }
+    block.appendChild(compareButton(run));
     block.appendChild(miniTable(run.metrics));
     run.subsets.forEach(function (section) {
       var details = element("details");
@@ -91,6 +103,15 @@
       panel.appendChild(element("p", "Within noise: not significantly below the run's best (" + tests.join("; ") +
         "). The highest of many noisy points overstates how good it is.")).className = "hint";
     }
+    var compare = element("p");
+    compare.className = "best-compare";
+    compare.appendChild(document.createTextNode("Compare a run's best, prompt by prompt: "));
+    best.runs.forEach(function (run) {
+      var button = compareButton(run);
+      button.textContent = run.run;
+      compare.appendChild(button);
+    });
+    panel.appendChild(compare);
     best.runs.filter(function (run) { return run.subsets.length; }).forEach(function (run) {
       var details = element("details");
       details.className = "best-subsets";

@@ -30,5 +30,12 @@
     UPLOAD_RESEND: "upload-resend",
     UPLOADS: "uploads",
     CHART_REDRAW: "chart-redraw",
+    COMPARE_SECTION: "compare",
+    COMPARE_PICK: "compare-pick",
+    COMPARE_DATA: "compare-data",
+    COMPARE_TABLE: "compare-table",
+    COMPARE_SORT: "compare-sort",
+    FLIPPED_TABLE: "flipped-table",
+    FLIPPED_SORT: "flipped-sort",
   };
 })();

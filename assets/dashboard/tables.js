@@ -54,6 +54,7 @@
     var body = table.createTBody();
     rows.forEach(function (row) {
       var tr = body.insertRow();
+      if (row._class) { tr.className = row._class; }
       columns.forEach(function (column) {
         var td = tr.insertCell();
         if (column.decimals !== undefined) { td.className = "number"; }

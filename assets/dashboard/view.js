@@ -245,7 +245,7 @@
     });
   }
 
-  rb.view = { accepts: accepts, decode: decode, encode: encode, defaults: defaults };
+  rb.view = { accepts: accepts, decode: decode, encode: encode, defaults: defaults, idString: idString };
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.rewardbench = Object.assign(window.dash_clientside.rewardbench || {}, {
     syncView: syncView,

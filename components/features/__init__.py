@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from dash import Dash
 
-from components.features import chart, export, live, metrics, runs, steps, subsets, tables, theme, upload, url
+from components.features import chart, compare, export, live, metrics, runs, steps, subsets, tables, theme, upload, url
 from components.provider import DataProvider
 
-WITH_CALLBACKS = (url, theme, runs, metrics, steps, chart, subsets, tables, export, live, upload)
+WITH_CALLBACKS = (url, theme, runs, metrics, steps, chart, subsets, tables, compare, export, live, upload)
 
 
 def register_callbacks(app: Dash, provider: DataProvider) -> None:

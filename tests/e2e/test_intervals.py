@@ -65,7 +65,7 @@ def test_bands_switch_off_and_a_higher_level_widens_every_interval_and_both_are_
             return high - low > {before} + 0.5;
         }}"""
     )
-    assert "99 % intervals" in page.locator("#interval-note").inner_text()
+    page.locator("#interval-note").get_by_text(re.compile("^99 % intervals")).wait_for()
     again = open_page(page.url)  # a shared link opens with the same choices
     assert again.get_by_label("99 %").is_checked() and not again.get_by_label("Shade each line's interval").is_checked()
     again.wait_for_function(f"() => {BANDS}.length === 0")

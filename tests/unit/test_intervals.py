@@ -97,6 +97,20 @@ def test_a_subset_at_100_percent_still_has_an_interval_below_it():
     assert lo.loc[0, "alpacaeval-easy"] < 97 and hi.loc[0, "alpacaeval-easy"] == pytest.approx(100)
 
 
+def test_a_subset_every_prompt_of_which_was_right_gets_wilsons_interval_not_a_zero_width_one(rm_run):
+    (run,) = {run for run, _ in rm_run.outcomes}
+    (kept,) = rm_run.outcomes[(run, 100)]
+    easy = kept.prompts.subset_codes == kept.prompts.subsets.index("alpacaeval-easy")
+    perfect = replace(kept, outcome=np.where(easy, 1, kept.outcome).astype(np.float16))
+    lo, hi, kind = intervals.checkpoint_bounds((perfect,), 95)["alpacaeval-easy"]
+    assert kind == intervals.ALIKE and hi == pytest.approx(100) and 95 < lo < 97  # 100 prompts, Wilson: 96.3
+    assert intervals.interval_label(lo, hi, kind) == "96.3–100.0, all prompts alike"
+    frame = intervals.interval_frame(rm_run.frame, [run], 95, outcomes={(run, 100): (perfect,)})
+    row = frame[frame["metric"] == "alpacaeval-easy"].iloc[0]
+    assert row["kind"] == intervals.ALIKE
+    assert "Wilson's interval for a subset whose prompts all got" in intervals.describe(frame, [run], 95)
+
+
 def test_the_approximate_and_the_bootstrap_interval_agree(rm_run):
     (run,) = {run for run, _ in rm_run.outcomes}
     bootstrap = intervals.checkpoint_bounds(rm_run.outcomes[(run, 100)], 95)
