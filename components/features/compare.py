@@ -204,7 +204,7 @@ def register(app: Dash, provider: DataProvider) -> None:
         frame = current_frame(provider, uploads)
         options_a = checkpoint_options(frame, search_a, view.a)
         options_b = checkpoint_options(frame, search_b, view.b or view.a)
-        if ctx.triggered_id in (ids.COMPARE_A, ids.COMPARE_B):  # typing in a picker: only its options change
+        if all(prop.endswith(".search_value") for prop in ctx.triggered_prop_ids):  # typing: only options change
             return {**unchanged(), "options_a": options_a, "options_b": options_b}
         data = comparison_data(provider, frame, view.a, view.b, view.level)
         return {

@@ -129,8 +129,12 @@ def test_the_best_panel_compares_the_best_with_the_last_checkpoint_and_a_link_ke
     assert again.locator("#compare-result").inner_text() == ""
 
 
-def test_the_shipped_run_has_no_intervals_and_its_comparison_says_it_cannot_test(open_page, server_url):
-    page = open_page(f"{server_url}/?a=seed-run%400&b=seed-run%40600")
+def test_checkpoints_picked_by_typing_in_the_pickers_are_compared_and_the_shipped_run_says_it_cannot_test(page):
+    for picker, typed in (("#compare-a", "step 0"), ("#compare-b", "600")):
+        page.locator(picker).click()
+        page.keyboard.type(typed)
+        page.get_by_role("option", name=f"seed-run at step {typed.split()[-1]}", exact=True).click()
+    page.wait_for_function("() => /a=seed-run%400&b=seed-run%40600/.test(location.search)")
     note = page.locator("#compare-result")
     note.get_by_text("A: seed-run at step 0. B: seed-run at step 600.").wait_for()
     assert "Not paired (not both have per-prompt files) and without intervals" in note.inner_text()
