@@ -91,6 +91,8 @@ def checkpoint_options(frame, search: str | None = None, current: str = "", most
     words = (search or "").lower().split()
     options = []
     for run in names:
+        if len(options) >= most and (not found or run != found[0]):
+            break  # the current checkpoint's run comes first: nothing after it is needed any more
         for step in sorted(steps[run]) if run in steps.index else ():
             label = checkpoint_label(frame, run, int(step))
             value = checkpoint_value(run, int(step))
@@ -101,12 +103,15 @@ def checkpoint_options(frame, search: str | None = None, current: str = "", most
 
 def picked(frame, pick: dict, a: str, b: str) -> dict | None:
     """The view's A and B after a pick: a point clicked on the chart, or a best checkpoint to compare with its
-    run's last one (the first, when the best is the last). None when the pick names no checkpoint of ``frame``."""
+    run's last one (A the best, B the last; when the best is the last, A the first and B the best). None when the
+    pick names no checkpoint of ``frame``."""
     run, step = pick.get("run"), pick.get("step")
     steps = sorted(frame.loc[frame["run"] == run, "step"].unique()) if isinstance(run, str) else []
     if not isinstance(step, int | float) or int(step) not in steps:
         return None
     clicked = checkpoint_value(run, int(step))
+    if pick.get("with") == "last" and int(step) == steps[-1] and len(steps) > 1:  # the best is the last checkpoint
+        return {"a": checkpoint_value(run, int(steps[0])), "b": clicked}
     if pick.get("with") == "last" or not parse_checkpoint(a):
         other = steps[-1] if int(step) != steps[-1] else steps[0]
         return {"a": clicked, "b": checkpoint_value(run, int(other)) if other != int(step) else ""}
@@ -125,8 +130,8 @@ def comparison_data(provider: DataProvider, frame, a: str, b: str, level: int) -
         return {}
     if not found_a or not found_b:
         return {"notes": ["Pick a second checkpoint (B) to compare with."]}
-    present = set(zip(frame["run"].astype(str), frame["step"], strict=True))
-    missing = [value for value, checkpoint in ((a, found_a), (b, found_b)) if checkpoint not in present]
+    missing = [value for value, (run, step) in ((a, found_a), (b, found_b))
+               if not ((frame["run"] == run) & (frame["step"] == step)).any()]  # fmt: skip
     if missing:
         return {"notes": [f"Not in the data: {', '.join(missing)}. Pick checkpoints from the lists above."]}
     label_a, label_b = checkpoint_label(frame, *found_a), checkpoint_label(frame, *found_b)

@@ -157,6 +157,7 @@ def test_a_click_compares_with_the_runs_last_checkpoint_then_changes_b():
     assert picked(frame, {"run": "rm", "step": 200}, "rm@100", "rm@300") == {"a": "rm@100", "b": "rm@200"}
     assert picked(frame, {"run": "rm", "step": 200, "with": "last"}, "rm@100", "rm@300") == {"a": "rm@200",
                                                                                              "b": "rm@300"}  # fmt: skip
+    assert picked(frame, {"run": "rm", "step": 300, "with": "last"}, "", "") == {"a": "rm@100", "b": "rm@300"}
     assert picked(frame, {"run": "rm", "step": 250}, "", "") is None
     assert picked(frame, {"run": "other", "step": 100}, "", "") is None
 
