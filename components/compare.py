@@ -11,7 +11,7 @@ The p-values are adjusted within two families: the subsets, and the scores built
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +27,8 @@ from components.intervals import (
     unpaired_change,
     unpaired_p,
 )
-from components.metrics import SUBSET_PARENT, metric_sort_key
-from components.outcomes import TIES, Outcomes, PromptSet
+from components.metrics import SUBSET_PARENT, is_score, metric_sort_key
+from components.outcomes import Outcomes, PromptSet
 from components.scoring import LEADERBOARD, RB2_CATEGORIES, add_derived_scores
 
 MCNEMAR, BOOTSTRAP_TEST, UNPAIRED = "McNemar", "paired bootstrap", "approximate, unpaired"
@@ -71,9 +71,13 @@ class Row:
 @dataclass(frozen=True)
 class Comparison:
     rows: tuple[Row, ...]
-    paired: bool
     aligned: Aligned | None  # None for the unpaired comparison
     flipped: pd.DataFrame  # FLIPPED_COLUMNS: outcomes 1/0 (or the credit), margins as the rewards are
+    unpaired_because: str = ""  # why an unpaired comparison could not be paired
+
+    @property
+    def paired(self) -> bool:
+        return self.aligned is not None
 
 
 def _ids(prompts: PromptSet, rows: np.ndarray) -> list[str] | None:
@@ -137,37 +141,20 @@ def _point_scores(outcomes: Sequence[Outcomes], convention: str) -> dict[str, fl
     return {str(metric): float(value) for metric, value in derived.iloc[0].items() if not pd.isna(value)}
 
 
-def _exact_tests(aligned: Aligned) -> dict[str, tuple[float, str]]:
-    """McNemar's p-value of each subset whose outcomes are all 0 or 1 at both checkpoints, and what a subset
-    the same at both should say."""
-    found = {}
+def _subset_tests(aligned: Aligned) -> tuple[dict[str, tuple[float, str]], dict[str, str]]:
+    """McNemar's p-value of each plain subset whose outcomes are all 0 or 1 at both checkpoints, and the subsets
+    every prompt of which got the same outcome at both (nothing to test there: what to say instead)."""
+    exact, alike = {}, {}
     for a, b in zip(aligned.a, aligned.b, strict=True):
-        codes = a.prompts.subset_codes
-        for code, subset in enumerate(a.prompts.subsets):
-            rows = codes == code
-            first, second = a.outcome[rows].astype(np.float64), b.outcome[rows].astype(np.float64)
-            if subset == TIES and a.scores is not None:
-                continue
+        for (subset, first), (_, second) in zip(a.plain_subsets(), b.plain_subsets(), strict=True):
             if np.isin(first, (0, 1)).all() and np.isin(second, (0, 1)).all():
-                found[subset] = (mcnemar(first, second), MCNEMAR)
-    return found
-
-
-def _uniform(aligned: Aligned) -> dict[str, str]:
-    """Subsets every prompt of which got the same outcome at both checkpoints: nothing to test there."""
-    found = {}
-    for a, b in zip(aligned.a, aligned.b, strict=True):
-        codes = a.prompts.subset_codes
-        for code, subset in enumerate(a.prompts.subsets):
-            rows = codes == code
-            values = np.concatenate([a.outcome[rows], b.outcome[rows]]).astype(np.float64)
-            if subset != TIES and len(values) and np.ptp(values) == 0:
-                found[subset] = (
-                    "every prompt right at both"
-                    if values[0] == 1
-                    else ("every prompt wrong at both" if values[0] == 0 else "the same outcome on every prompt")
+                exact[subset] = (mcnemar(first, second), MCNEMAR)
+            values = np.concatenate([first, second])
+            if len(values) and np.ptp(values) == 0:
+                alike[subset] = {1: "every prompt right at both", 0: "every prompt wrong at both"}.get(
+                    values[0], "the same outcome on every prompt"
                 )
-    return found
+    return exact, alike
 
 
 def compare_outcomes(a: Sequence[Outcomes], b: Sequence[Outcomes], level: float,
@@ -179,8 +166,7 @@ def compare_outcomes(a: Sequence[Outcomes], b: Sequence[Outcomes], level: float,
     replicates = bootstrap([aligned.a, aligned.b], convention)
     values_a, values_b = _point_scores(aligned.a, convention), _point_scores(aligned.b, convention)
     differences = difference_bounds(replicates[1], replicates[0], level) if replicates is not None else {}
-    exact = _exact_tests(aligned)
-    uniform = _uniform(aligned)
+    exact, alike = _subset_tests(aligned)
     bounds, tests = {}, {}
     for metric, (lo, hi, p) in differences.items():
         bounds[metric] = (lo * 100, hi * 100)
@@ -188,24 +174,33 @@ def compare_outcomes(a: Sequence[Outcomes], b: Sequence[Outcomes], level: float,
     rows = _rows(
         {metric: value * 100 for metric, value in values_a.items()},
         {metric: value * 100 for metric, value in values_b.items()},
-        bounds, tests, uniform,
+        bounds, tests, alike,
     )  # fmt: skip
-    return Comparison(rows, True, aligned, flipped_prompts(aligned))
+    return Comparison(rows, aligned, flipped_prompts(aligned))
 
 
-def compare_summaries(values_a: Mapping[str, float], values_b: Mapping[str, float], bounds_a: Mapping[str, tuple],
-                      bounds_b: Mapping[str, tuple], level: float) -> Comparison:  # fmt: skip
-    """A and B compared from their scores (percent) and their own intervals (lo, hi), read as independent: the
-    approximate test for checkpoints without per-prompt outcomes on the same prompts."""
+def compare_summaries(frame: pd.DataFrame, intervals: pd.DataFrame, a: tuple[str, int], b: tuple[str, int],
+                      level: float, unpaired_because: str) -> Comparison:  # fmt: skip
+    """Checkpoints ``a`` and ``b`` ((run, step)) compared from their scores in ``frame`` and their own intervals
+    (components/intervals.py interval_frame), read as independent: the approximate test for checkpoints without
+    per-prompt outcomes on the same prompts."""
+    values = {checkpoint: {} for checkpoint in (a, b)}
+    rows = frame[frame["run"].isin([a[0], b[0]]) & frame["step"].isin([a[1], b[1]])]
+    for run, step, metric, value in zip(rows["run"], rows["step"], rows["metric"], rows["value"], strict=True):
+        if (run, step) in values and is_score(str(metric)) and not pd.isna(value):
+            values[(run, step)][str(metric)] = float(value)
+    own = {checkpoint: {} for checkpoint in (a, b)}
+    for run, step, metric, lo, hi in zip(intervals["run"], intervals["step"], intervals["metric"], intervals["lo"],
+                                         intervals["hi"], strict=True):  # fmt: skip
+        if (run, step) in own:
+            own[(run, step)][metric] = (lo, hi)
     bounds, tests = {}, {}
-    for metric in set(values_a) & set(values_b):
-        if metric in bounds_a and metric in bounds_b:
-            change = values_b[metric] - values_a[metric]
-            bounds[metric] = unpaired_change(change, bounds_a[metric], bounds_b[metric], level)
-            p = unpaired_p(values_a[metric], bounds_a[metric], values_b[metric], bounds_b[metric], level)
-            tests[metric] = (p, UNPAIRED)
-    rows = _rows(values_a, values_b, bounds, tests, {})
-    return Comparison(rows, False, None, pd.DataFrame(columns=list(FLIPPED_COLUMNS)))
+    for metric in set(values[a]) & set(values[b]) & set(own[a]) & set(own[b]):
+        value_a, value_b = values[a][metric], values[b][metric]
+        bounds[metric] = unpaired_change(value_b - value_a, own[a][metric], own[b][metric], level)
+        tests[metric] = (unpaired_p(value_a, own[a][metric], value_b, own[b][metric], level), UNPAIRED)
+    rows = _rows(values[a], values[b], bounds, tests, {})
+    return Comparison(rows, None, pd.DataFrame(columns=list(FLIPPED_COLUMNS)), unpaired_because)
 
 
 def _rows(values_a, values_b, bounds, tests, notes) -> tuple[Row, ...]:

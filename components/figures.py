@@ -349,7 +349,7 @@ def _line_traces(
     raw = points["value"].to_numpy(dtype=float)
     raw_values = _nullable(raw)
     steps = points["step"].to_numpy() if x is None else x
-    if options.x_axis != "step":  # a click names the checkpoint under a point by its step (assets/.../compare.js)
+    if options.x_axis != "step":  # a click names the checkpoint under a point by its step (assets/dashboard/compare.js)
         meta = {**meta, "steps": points["step"].tolist()}
     labels = {}
     if (final_step is not None and options.x_axis == "step") or bounds is not None:

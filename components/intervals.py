@@ -201,16 +201,12 @@ def checkpoints_bounds(
 
 def _alike_subsets(outcomes: Sequence[Outcomes]) -> dict[str, tuple[float, int]]:
     """The plain subsets whose prompts all got the same outcome (all right, or all wrong): {subset: (value, n)}."""
-    found = {}
-    for outcome in outcomes:
-        codes = outcome.prompts.subset_codes
-        for code, subset in enumerate(outcome.prompts.subsets):
-            if subset == TIES and outcome.scores is not None:
-                continue
-            values = outcome.outcome[codes == code].astype(np.float64)
-            if len(values) and not np.isnan(values).any() and values[0] in (0, 1) and np.ptp(values) == 0:
-                found[subset] = (float(values[0]), len(values))
-    return found
+    return {
+        subset: (float(values[0]), len(values))
+        for outcome in outcomes
+        for subset, values in outcome.plain_subsets()
+        if len(values) and not np.isnan(values).any() and values[0] in (0, 1) and np.ptp(values) == 0
+    }
 
 
 def wilson(p, n: int, level: float):

@@ -98,6 +98,13 @@ class Outcomes:
                 scores[subset] = float(outcome[rows].sum() / rows.sum())
         return scores
 
+    def plain_subsets(self):
+        """(subset, its outcomes as float64) for every subset scored as a plain mean (all but RewardBench 2's Ties)."""
+        codes = self.prompts.subset_codes
+        for code, subset in enumerate(self.prompts.subsets):
+            if subset != TIES or self.scores is None:
+                yield subset, self.outcome[codes == code].astype(np.float64)
+
     def take(self, rows: np.ndarray, prompts: PromptSet) -> Outcomes:
         """This checkpoint's outcomes on ``rows`` only (in that order), over ``prompts`` (which lists them)."""
         scores = offsets = None

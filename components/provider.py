@@ -25,7 +25,6 @@ from components.loader import (
     parse_bytes,
     renamed_attrs,
 )
-from components.metrics import is_score
 from components.references import Reference, references_from
 from components.uploads import UploadStore, default_directory
 
@@ -173,18 +172,8 @@ class DataProvider:
                 _keep(self._comparisons, key, found, INTERVALS_KEPT)
             if self._comparisons[key] is not None:
                 return self._comparisons[key]
-        rows = frame[frame["run"].isin([a[0], b[0]]) & frame["step"].isin([a[1], b[1]])]
-        values = {checkpoint: {} for checkpoint in (a, b)}
-        for run, step, metric, value in zip(rows["run"], rows["step"], rows["metric"], rows["value"], strict=True):
-            if (run, step) in values and is_score(str(metric)) and not pd.isna(value):
-                values[(run, step)][str(metric)] = float(value)
-        intervals = self.intervals(frame, sorted({a[0], b[0]}), level)
-        bounds = {checkpoint: {} for checkpoint in (a, b)}
-        for run, step, metric, lo, hi in zip(intervals["run"], intervals["step"], intervals["metric"], intervals["lo"],
-                                             intervals["hi"], strict=True):  # fmt: skip
-            if (run, step) in bounds:
-                bounds[(run, step)][metric] = (lo, hi)
-        return compare_summaries(values[a], values[b], bounds[a], bounds[b], level)
+        because = "they share no prompts" if first and second else "not both have per-prompt files"
+        return compare_summaries(frame, self.intervals(frame, sorted({a[0], b[0]}), level), a, b, level, because)
 
     def outcomes(self, run: str, step: int) -> tuple:
         """A checkpoint's per-prompt outcomes (components/outcomes.py), one per per-prompt file; () without any."""

@@ -16,6 +16,12 @@
     return { run: run, step: step };
   }
 
+  // A pick scrolls to the comparison, which is below the chart and the tables.
+  function showComparison() {
+    var section = document.getElementById(rb.ids.COMPARE_SECTION);
+    if (section) { section.scrollIntoView({ block: "start" }); }
+  }
+
   function pickPoint() {
     var context = window.dash_clientside.callback_context;
     var triggered = (context.triggered || [])[0];
@@ -28,8 +34,7 @@
     var picked = point && figure && checkpointOf(point, figure.value);
     if (!picked) { return window.dash_clientside.no_update; }
     picked.n = Date.now();
-    var section = document.getElementById(rb.ids.COMPARE_SECTION);
-    if (section) { section.scrollIntoView({ block: "start" }); }
+    showComparison();
     return picked;
   }
 
@@ -40,8 +45,7 @@
     window.dash_clientside.set_props(rb.ids.COMPARE_PICK, {
       data: { run: button.dataset.run, step: Number(button.dataset.step), with: "last", n: Date.now() },
     });
-    var section = document.getElementById(rb.ids.COMPARE_SECTION);
-    if (section) { section.scrollIntoView({ block: "start" }); }
+    showComparison();
   });
 
   function renderFlipped(data, sort) {

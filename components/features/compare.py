@@ -148,8 +148,7 @@ def comparison_data(provider: DataProvider, frame, a: str, b: str, level: int) -
             f"across the subsets, and apart across the scores built from them. Highlighted: adjusted p < {alpha}."
         )
     else:
-        has = provider.load().outcomes
-        reason = "they share no prompts" if has.get(found_a) and has.get(found_b) else "not both have per-prompt files"
+        reason = comparison.unpaired_because
         tested = any(row.p is not None for row in comparison.rows)
         notes = [
             f"Not paired ({reason}): B − A and p are approximate, from each checkpoint's own {level} % interval "
